@@ -1,0 +1,62 @@
+# Two commands set up a fresh machine: `make run` and `make test`.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app wsgi
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+# gevent: one worker holds thousands of websockets (see README, "Async mode").
+GUNICORN_ARGS ?= -k gevent -w 1 --worker-connections 4000 --no-control-socket
+
+.PHONY: run test lint format install install-dev translations db demo browser clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -d brainstorm/translations
+
+db: $(VENV)/.installed
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo
+
+run: translations demo
+	$(VENV)/bin/gunicorn $(GUNICORN_ARGS) -b $(HOST):$(PORT) wsgi:app
+
+# Debian's Chromium for the browser tests; never a downloaded browser build.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "Chromium ontbreekt. Installeer het als root: apt-get install --no-install-recommends chromium"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: install-dev translations browser
+	$(PY) -m pytest --durations=10
+
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install-dev
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,153 @@
+"""@allow(...): the one access declaration on every view and Socket.IO handler.
+
+Rules:
+- public: anyone.
+- user: any logged-in account.
+- facilitator: accounts that may create events (facilitator or admin role).
+- facilitator_of_event: on the event's team as facilitator (or admin).
+- staff_of_event: on the event's team as staff or facilitator (or admin).
+- participant: joined this session (HTTP: the cookie; socket: the connection's token).
+
+HTTP views find the event from the route's event_id, session_id or code. Socket handlers
+(other than connect, which checks the token itself) are called as handler(actor, bs, payload),
+where actor is the Participant or User, and a DomainError they raise becomes the ack.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import abort, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from brainstorm.accounts import services as accounts
+from brainstorm.accounts.identity import PARTICIPANT, USER, current_participant
+from brainstorm.accounts.models import User
+from brainstorm.errors import DomainError, InputError, NotAllowed
+from brainstorm.events.models import Event
+from brainstorm.extensions import db, login_manager
+from brainstorm.sessions.codes import normalise_code
+from brainstorm.sessions.models import BrainstormSession, Participant
+
+RULES = frozenset(
+    {"public", "user", "facilitator", "facilitator_of_event", "staff_of_event", "participant"}
+)
+
+
+@dataclass
+class _Scope:
+    event: Event | None = None
+    bs: BrainstormSession | None = None
+
+
+def allow(*rules: str) -> Callable:
+    """Declare who may call a view or socket handler; everyone else is refused."""
+    unknown = set(rules) - RULES
+    if not rules or unknown:
+        raise ValueError(f"unknown access rules: {sorted(unknown) or 'none given'}")
+
+    def decorator(fn: Callable) -> Callable:
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            if getattr(request, "sid", None) is not None:
+                return _socket_call(fn, rules, args)
+            return _http_call(fn, rules, args, kwargs)
+
+        wrapper.allowed = frozenset(rules)
+        return wrapper
+
+    return decorator
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+
+def _http_scope(kwargs: dict) -> _Scope:
+    scope = _Scope()
+    if "session_id" in kwargs:
+        scope.bs = db.get_or_404(BrainstormSession, kwargs["session_id"])
+    elif "code" in kwargs:
+        scope.bs = db.session.scalar(
+            select(BrainstormSession).filter_by(join_code=normalise_code(kwargs["code"]))
+        )
+        if scope.bs is None:
+            abort(404)
+    if scope.bs is not None:
+        scope.event = scope.bs.event
+    elif "event_id" in kwargs:
+        scope.event = db.get_or_404(Event, kwargs["event_id"])
+    return scope
+
+
+def _user_allows(rule: str, user: User, scope: _Scope) -> bool:
+    if rule == "user":
+        return True
+    if rule == "facilitator":
+        return accounts.can_create_events(user)
+    if scope.event is None:
+        return False
+    if rule == "facilitator_of_event":
+        return accounts.can_facilitate(user, scope.event.id)
+    if rule == "staff_of_event":
+        return accounts.can_read_reports(user, scope.event.id)
+    return False
+
+
+def _http_call(fn: Callable, rules: tuple[str, ...], args: tuple, kwargs: dict):
+    if "public" in rules:
+        return fn(*args, **kwargs)
+    scope = _http_scope(kwargs)
+    if "participant" in rules and scope.bs and current_participant(scope.bs.id):
+        return fn(*args, **kwargs)
+    if current_user.is_authenticated and any(_user_allows(r, current_user, scope) for r in rules):
+        return fn(*args, **kwargs)
+    if "participant" in rules and scope.bs is not None:
+        return redirect(url_for("sessions.join", code=scope.bs.join_code))
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    abort(403)
+
+
+# --- Socket.IO ----------------------------------------------------------------------------
+
+
+def socket_actor(
+    identity: dict | None, rules: tuple[str, ...]
+) -> tuple[Participant | User | None, BrainstormSession | None]:
+    """The actor and session behind a connection, if one of the rules lets them in."""
+    if not identity:
+        return None, None
+    bs = db.session.get(BrainstormSession, identity["session_id"])
+    if bs is None:
+        return None, None
+    if identity["kind"] == PARTICIPANT and "participant" in rules:
+        participant = db.session.get(Participant, identity["actor_id"])
+        if participant and participant.session_id == bs.id:
+            return participant, bs
+    if identity["kind"] == USER:
+        user = db.session.get(User, identity["actor_id"])
+        if user and any(_user_allows(r, user, _Scope(bs.event, bs)) for r in rules):
+            return user, bs
+    return None, None
+
+
+def _socket_call(fn: Callable, rules: tuple[str, ...], args: tuple):
+    if "public" in rules:
+        return fn(*args)
+    payload = args[0] if args else {}
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        return InputError(_("Dit bericht kan de server niet lezen.")).to_ack()
+    actor, bs = socket_actor(session.get("rt"), rules)
+    if actor is None:
+        if "participant" in rules:
+            return NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie.")).to_ack()
+        return NotAllowed(_("Alleen de facilitator van deze sessie mag dit doen.")).to_ack()
+    try:
+        return fn(actor, bs, payload)
+    except DomainError as error:
+        db.session.rollback()
+        return error.to_ack()

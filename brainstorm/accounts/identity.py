@@ -1,0 +1,60 @@
+"""Who is asking: signed socket tokens and the participant remembered in the cookie."""
+
+from dataclasses import dataclass
+
+from flask import current_app, session
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from brainstorm.extensions import db
+from brainstorm.sessions.models import Participant
+
+PARTICIPANT = "participant"
+USER = "user"
+
+
+@dataclass(frozen=True)
+class SocketIdentity:
+    """What a socket token says: a participant or a user, in one session."""
+
+    kind: str
+    actor_id: int
+    session_id: int
+
+    def as_dict(self) -> dict:
+        """For keeping in the connection's session."""
+        return {"kind": self.kind, "actor_id": self.actor_id, "session_id": self.session_id}
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="brainstorm-socket")
+
+
+def socket_token(kind: str, actor_id: int, session_id: int) -> str:
+    """A signed token that lets a page's socket act for this person in this session."""
+    return _serializer().dumps({"k": kind, "a": actor_id, "s": session_id})
+
+
+def read_socket_token(token: object) -> SocketIdentity | None:
+    """The identity in a token, or None when it is missing, forged or expired."""
+    if not isinstance(token, str) or len(token) > 500:
+        return None
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["SOCKET_TOKEN_MAX_AGE"])
+        identity = SocketIdentity(str(data["k"]), int(data["a"]), int(data["s"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return identity if identity.kind in (PARTICIPANT, USER) else None
+
+
+def remember_participant(participant: Participant) -> None:
+    """Keep the participant in the signed cookie, so a reload keeps their identity."""
+    joined = dict(session.get("participants", {}))
+    joined[str(participant.session_id)] = participant.id
+    session["participants"] = joined
+
+
+def current_participant(session_id: int) -> Participant | None:
+    """The participant this browser is in a session, if it joined."""
+    participant_id = session.get("participants", {}).get(str(session_id))
+    participant = db.session.get(Participant, participant_id) if participant_id else None
+    return participant if participant and participant.session_id == session_id else None

@@ -1,0 +1,95 @@
+"""flask commands: create-user, seed-demo, cluster evaluate."""
+
+import json
+import secrets
+import uuid
+from datetime import date, time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from brainstorm.accounts import services as accounts
+from brainstorm.accounts.models import Role
+from brainstorm.errors import DomainError
+from brainstorm.events.services import create_event
+from brainstorm.sessions import services as sessions
+
+DEMO_EMAIL = "demo@example.org"
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the project's commands to the app."""
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(cluster_group)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.FACILITATOR)
+@click.option("--name", default="", help="Naam zoals anderen die zien.")
+@click.password_option(help="Wordt gevraagd als je het weglaat.")
+def create_user(email: str, role: str, name: str, password: str) -> None:
+    """Make an account (the password is asked for and stored hashed)."""
+    try:
+        user = accounts.create_user(email, password, Role(role), name)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Account gemaakt: {user.email} ({user.role})")
+
+
+def _demo_password_file() -> Path:
+    return Path(current_app.instance_path) / "demo-login.txt"
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Fill a realistic demo once: event, session, facilitator and 60 vraagstukken."""
+    from brainstorm.demo_data import DEMO_EVENT, DEMO_IDEAS, DEMO_SESSION_TITLE
+
+    if accounts.find_user(DEMO_EMAIL):
+        saved = _demo_password_file()
+        click.echo("De demo staat er al.")
+        if saved.exists():
+            click.echo(saved.read_text().strip())
+        return
+    password = secrets.token_urlsafe(9)
+    user = accounts.create_user(DEMO_EMAIL, password, Role.FACILITATOR, "Demo Facilitator")
+    hhmm = time.fromisoformat
+    event = create_event(
+        user,
+        DEMO_EVENT["title"],
+        date.fromisoformat(DEMO_EVENT["date"]),
+        hhmm(DEMO_EVENT["start"]),
+        hhmm(DEMO_EVENT["end"]),
+        location=DEMO_EVENT["location"],
+        description=DEMO_EVENT["description"],
+        agenda=[(hhmm(s), hhmm(e), t) for s, e, t in DEMO_EVENT["agenda"]],
+    )
+    bs = sessions.create_session(event, DEMO_SESSION_TITLE)
+    # About 25 people, some sending several vraagstukken, as in a real room.
+    people = [sessions.join_session(bs, "") for _ in range(25)]
+    for index, text in enumerate(DEMO_IDEAS):
+        sessions.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
+    login = f"Demo-login: {DEMO_EMAIL} / {password}   (sessiecode {bs.join_code})"
+    _demo_password_file().parent.mkdir(parents=True, exist_ok=True)
+    _demo_password_file().write_text(login + "\n")
+    click.echo(f"Demo gevuld: {event.title}, {len(DEMO_IDEAS)} vraagstukken.")
+    click.echo(login)
+
+
+@click.group("cluster")
+def cluster_group() -> None:
+    """Clustering tools."""
+
+
+@cluster_group.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--k", type=int, default=None, help="Aantal clusters (standaard: aantal labels).")
+def cluster_evaluate(path: str, k: int | None) -> None:
+    """Print NMI, ARI and V-measure against gold labels, beside a plain TF-IDF baseline."""
+    from brainstorm.clustering.evaluate import evaluate, load_jsonl
+
+    texts, labels = load_jsonl(path)
+    click.echo(json.dumps(evaluate(texts, labels, k=k), ensure_ascii=False))

@@ -1,0 +1,11 @@
+"""Clustering of short Dutch texts (brainstorm input): pure Python and scikit-learn.
+
+    cluster(texts, k=None, *, ids=None, seed=0, previous=None) -> Clustering
+    assign(groups, new_texts) -> list[key]
+
+Nothing here imports Flask or the database: ``workspace/`` stores ``Clustering.to_dict()``.
+"""
+
+from brainstorm.clustering.model import ClusterInfo, Clustering, assign, cluster
+
+__all__ = ["ClusterInfo", "Clustering", "assign", "cluster"]

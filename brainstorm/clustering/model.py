@@ -1,0 +1,431 @@
+"""KMeans clustering of brainstorm input: k choice, labels, stable keys, outliers, duplicates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.metrics.pairwise import cosine_distances
+
+from brainstorm.clustering.features import Features, build_features, project_2d
+
+Id = Hashable
+
+# Several k-means++ starts: a single start was measured to cost a lot of quality (STACK-NOTES).
+N_INIT = 10
+# Automatic k: silhouette (cosine) over this range, on a sample so that it stays linear in n.
+K_RANGE = (2, 12)
+MIN_TEXTS_FOR_AUTO_K = 4
+MIN_AUTO_CLUSTER_SIZE = 3
+SILHOUETTE_SAMPLE = 2000
+
+MAX_TERMS = 5
+MIN_TERMS = 3
+# Terms much weaker than the cluster's best term say little; cut them once MIN_TERMS are in.
+TERM_RELATIVE_FLOOR = 0.25
+
+# An outlier sits far below its cluster's typical similarity and is not close to any centroid.
+OUTLIER_RELATIVE = 0.5
+OUTLIER_FLOOR = 0.25
+OUTLIER_MIN_CLUSTER = 3
+
+DUPLICATE_THRESHOLD = 0.9
+# Up to this many texts all pairs are compared (in blocks); above it, exact duplicates are
+# found by hashing and near-duplicates only for a sample, to keep the cost O(n * sample).
+DUPLICATE_ALL_PAIRS_LIMIT = 3000
+DUPLICATE_SAMPLE = 1000
+BLOCK_ROWS = 512
+BLOCK_CELLS = 4_000_000
+
+COORD_DECIMALS = 4
+_KEY_NUMBER = re.compile(r"^c(\d+)$")
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    """One cluster: stable key, member ids, label terms, representative and cohesion."""
+
+    key: str
+    members: list[Id]
+    terms: list[str]
+    representative: Id
+    cohesion: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the cluster as plain JSON-able data."""
+        return {
+            "key": self.key,
+            "members": list(self.members),
+            "terms": list(self.terms),
+            "representative": self.representative,
+            "cohesion": self.cohesion,
+        }
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """The result of one clustering run; plain data, stored as JSON via to_dict()."""
+
+    labels: list[int]  # index into `clusters` per text, in input order
+    clusters: list[ClusterInfo]  # largest first
+    outliers: list[Id]
+    duplicates: list[tuple[Id, Id]]  # (earlier id, later id), ordered by the later one
+    k: int
+    k_scores: dict[int, float] | None  # silhouette per candidate k when k was chosen here
+    coords: dict[Id, tuple[float, float]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the run as plain JSON-able data (ids as given, dict keys as strings)."""
+        return {
+            "k": self.k,
+            "labels": list(self.labels),
+            "clusters": [info.to_dict() for info in self.clusters],
+            "outliers": list(self.outliers),
+            "duplicates": [[a, b] for a, b in self.duplicates],
+            "k_scores": (
+                None
+                if self.k_scores is None
+                else {str(k): score for k, score in self.k_scores.items()}
+            ),
+            "coords": {str(id_): [x, y] for id_, (x, y) in self.coords.items()},
+        }
+
+
+def cluster(
+    texts: Sequence[str],
+    k: int | None = None,
+    *,
+    ids: Sequence[Id] | None = None,
+    seed: int = 0,
+    previous: Mapping[str, Sequence[Id]] | None = None,
+) -> Clustering:
+    """Cluster texts into k groups (k chosen by silhouette when None) with stable keys."""
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1):
+        raise ValueError(f"k must be a whole number of at least 1, or None to choose it; got {k!r}")
+    texts = list(texts)
+    ids = _check_ids(ids, len(texts))
+    if not texts:
+        return Clustering(
+            labels=[], clusters=[], outliers=[], duplicates=[], k=0, k_scores=None, coords={}
+        )
+
+    features = build_features(texts, seed=seed)
+    raw_labels, k_scores = _fit_labels(features, None if k is None else int(k), seed)
+    labels = _order_by_size(raw_labels)
+    n_clusters = int(labels.max()) + 1
+    centroids = _unit_centroids(features.space, labels, n_clusters)
+
+    outliers = _outliers(features, labels, centroids)
+    is_outlier = np.zeros(len(texts), dtype=bool)
+    is_outlier[outliers] = True
+
+    members_of = [np.flatnonzero(labels == c) for c in range(n_clusters)]
+    keys = _stable_keys([[ids[i] for i in rows] for rows in members_of], previous)
+    infos = []
+    for c, rows in enumerate(members_of):
+        similarity = features.space[rows] @ centroids[c]
+        # Outliers are members, but the label should name what the others share.
+        core = rows[~is_outlier[rows]]
+        infos.append(
+            ClusterInfo(
+                key=keys[c],
+                members=[ids[i] for i in rows],
+                terms=_terms(features, core if core.size else rows),
+                # argmax keeps the earliest text on ties, so the choice is stable
+                representative=ids[rows[int(np.argmax(similarity))]],
+                cohesion=float(np.clip(similarity.mean(), 0.0, 1.0)),
+            )
+        )
+
+    coords = project_2d(features.space).round(COORD_DECIMALS)
+    return Clustering(
+        labels=[int(label) for label in labels],
+        clusters=infos,
+        outliers=[ids[i] for i in outliers],
+        duplicates=[(ids[i], ids[j]) for i, j in _duplicates(features, seed)],
+        k=n_clusters,
+        k_scores=k_scores,
+        coords={ids[i]: (float(x), float(y)) for i, (x, y) in enumerate(coords)},
+    )
+
+
+def assign(groups: Mapping[str, Sequence[str]], new_texts: Sequence[str]) -> list[str]:
+    """Return, per new text, the key of the existing group whose centroid is nearest (cosine)."""
+    if not groups:
+        raise ValueError("assign() needs at least one group to assign to")
+    keys = list(groups)
+    group_texts = [list(groups[key]) for key in keys]
+    if not any(group_texts):
+        raise ValueError("assign() needs at least one group with texts; every group is empty")
+    new_texts = list(new_texts)
+    if not new_texts:
+        return []
+
+    features = build_features([text for texts in group_texts for text in texts] + new_texts)
+    space = features.space
+    centroids = np.zeros((len(keys), space.shape[1]))
+    start = 0
+    for g, texts in enumerate(group_texts):
+        if texts:
+            centroid = space[start : start + len(texts)].mean(axis=0)
+            norm = np.linalg.norm(centroid)
+            if norm > 0:
+                centroids[g] = centroid / norm
+        start += len(texts)
+
+    similarity = space[start:] @ centroids.T
+    similarity[:, [g for g, texts in enumerate(group_texts) if not texts]] = -np.inf
+    # A text with nothing to compare (only stop words) goes where most texts already are.
+    largest = int(np.argmax([len(texts) for texts in group_texts]))
+    result = []
+    for row in similarity:
+        best = int(np.argmax(row))
+        result.append(keys[best] if row[best] > 0 else keys[largest])
+    return result
+
+
+def _check_ids(ids: Sequence[Id] | None, n: int) -> list[Id]:
+    if ids is None:
+        return list(range(n))
+    ids = list(ids)
+    if len(ids) != n:
+        raise ValueError(f"ids must name every text: got {len(ids)} ids for {n} texts")
+    if len(set(ids)) != n:
+        raise ValueError("ids must be unique")
+    return ids
+
+
+def _fit_labels(
+    features: Features, k: int | None, seed: int
+) -> tuple[np.ndarray, dict[int, float] | None]:
+    """Return a cluster index per text (unordered) and the silhouette per candidate k."""
+    n = features.n
+    k_scores: dict[int, float] | None = None if k is not None else {}
+    rows = np.flatnonzero(~features.empty)
+    # Texts without features (empty, only stop words) have no direction: they are kept out
+    # of the fit so they cannot pull a centroid or form a cluster of "nothing".
+    if rows.size == 0:
+        return np.zeros(n, dtype=int), k_scores
+    points = features.space[rows]
+    distinct = len(np.unique(points.round(8), axis=0))
+
+    if k is not None:
+        fitted = _kmeans(points, min(k, distinct), seed)
+    elif distinct < MIN_TEXTS_FOR_AUTO_K:
+        fitted = np.zeros(len(points), dtype=int)
+    else:
+        fitted, k_scores = _choose_k(points, distinct, seed)
+
+    _, fitted = np.unique(fitted, return_inverse=True)  # KMeans may leave a cluster empty
+    labels = np.empty(n, dtype=int)
+    labels[rows] = fitted
+    labels[features.empty] = int(np.argmax(np.bincount(fitted)))
+    return labels, k_scores
+
+
+def _kmeans(points: np.ndarray, k: int, seed: int) -> np.ndarray:
+    if k == 1:
+        return np.zeros(len(points), dtype=int)
+    model = KMeans(n_clusters=k, init="k-means++", n_init=N_INIT, random_state=seed)
+    return model.fit_predict(points)
+
+
+def _choose_k(points: np.ndarray, distinct: int, seed: int) -> tuple[np.ndarray, dict[int, float]]:
+    rng = np.random.default_rng(seed)
+    if len(points) > SILHOUETTE_SAMPLE:
+        sample = np.sort(rng.choice(len(points), SILHOUETTE_SAMPLE, replace=False))
+    else:
+        sample = np.arange(len(points))
+    # One distance matrix for every candidate k instead of one per silhouette call.
+    distances = cosine_distances(points[sample])
+    scores: dict[int, float] = {}
+    candidates: list[tuple[float, bool, np.ndarray]] = []
+    for k in range(K_RANGE[0], min(K_RANGE[1], distinct - 1) + 1):
+        labels = _kmeans(points, k, seed)
+        in_sample = labels[sample]
+        n_labels = len(np.unique(in_sample))
+        if 2 <= n_labels < len(sample):
+            score = float(silhouette_score(distances, in_sample, metric="precomputed"))
+        else:
+            score = -1.0
+        scores[k] = score
+        candidates.append((score, int(np.bincount(labels).min()) >= MIN_AUTO_CLUSTER_SIZE, labels))
+    # The silhouette rewards splitting off pairs of stragglers, which on brainstorm-sized sets
+    # adds clusters nobody asked for; such small groups show up as outliers instead. Without
+    # any partition of that kind, the best score overall.
+    eligible = [c for c in candidates if c[1]] or candidates
+    # max() keeps the first of equal scores: on a tie the smaller k, fewer clusters being
+    # easier to read.
+    return max(eligible, key=lambda c: c[0])[2], scores
+
+
+def _order_by_size(labels: np.ndarray) -> np.ndarray:
+    """Renumber clusters largest first; equal sizes by their earliest text."""
+    sizes = np.bincount(labels)
+    first = np.full(len(sizes), len(labels))
+    for index, label in enumerate(labels):
+        first[label] = min(first[label], index)
+    order = sorted(range(len(sizes)), key=lambda c: (-sizes[c], first[c]))
+    renumber = np.empty(len(sizes), dtype=int)
+    renumber[order] = np.arange(len(sizes))
+    return renumber[labels]
+
+
+def _unit_centroids(space: np.ndarray, labels: np.ndarray, n_clusters: int) -> np.ndarray:
+    centroids = np.zeros((n_clusters, space.shape[1]))
+    np.add.at(centroids, labels, space)
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    return np.divide(centroids, norms, out=np.zeros_like(centroids), where=norms > 0)
+
+
+def _stable_keys(members: list[list[Id]], previous: Mapping[str, Sequence[Id]] | None) -> list[str]:
+    """Return a key per cluster (given largest first), reusing previous keys by overlap."""
+    keys: list[str | None] = [None] * len(members)
+    previous = previous or {}
+    previous_keys = list(previous)
+    if previous_keys and members:
+        owners: dict[Id, list[int]] = {}
+        for p, key in enumerate(previous_keys):
+            for id_ in previous[key]:
+                owners.setdefault(id_, []).append(p)
+        overlap = np.zeros((len(members), len(previous_keys)), dtype=int)
+        for c, ids in enumerate(members):
+            for id_ in ids:
+                for p in owners.get(id_, ()):
+                    overlap[c, p] += 1
+        # Hungarian assignment: the one-to-one matching with the largest total overlap, so a
+        # cluster the facilitator renamed keeps its name when most of its ideas stay together.
+        for c, p in zip(*linear_sum_assignment(overlap, maximize=True), strict=True):
+            if overlap[c, p] > 0:
+                keys[c] = previous_keys[p]
+    # Fresh keys continue after the highest previous number: a key that disappeared may still
+    # name a cluster row (title, notes) in the database and must not come back as another one.
+    taken = set(previous_keys)
+    numbers = [int(m.group(1)) for key in previous_keys if (m := _KEY_NUMBER.match(key))]
+    counter = max(numbers, default=0)
+    for c in range(len(members)):
+        if keys[c] is None:
+            counter += 1
+            while f"c{counter}" in taken:
+                counter += 1
+            keys[c] = f"c{counter}"
+            taken.add(keys[c])
+    return [key for key in keys if key is not None]
+
+
+def _terms(features: Features, rows: np.ndarray) -> list[str]:
+    """Return up to MAX_TERMS readable label terms from the cluster's word TF-IDF centroid."""
+    if not features.terms:
+        return []
+    block = features.word[rows]
+    weights = np.asarray(block.mean(axis=0)).ravel()
+    # Stable sort keeps equal weights in vocabulary order, so labels do not flicker.
+    ranked = [int(i) for i in np.argsort(-weights, kind="stable") if weights[i] > 0]
+    shared = np.ones(len(weights), dtype=bool)
+    if len(rows) > 1:
+        # A word only one member uses describes that member, not the cluster: those come
+        # last, only to reach MIN_TERMS.
+        shared = np.bincount(block.indices, minlength=block.shape[1]) >= 2
+        ranked = [i for i in ranked if shared[i]] + [i for i in ranked if not shared[i]]
+    chosen: list[str] = []
+    covered: set[str] = set()
+    top = 0.0
+    for index in ranked:
+        weight = float(weights[index])
+        enough = len(chosen) >= MIN_TERMS
+        if len(chosen) >= MAX_TERMS or (enough and not shared[index]):
+            break
+        if enough and weight < TERM_RELATIVE_FLOOR * top:
+            break
+        words = features.surface.term(features.terms[index]).split()
+        # A term whose words are already shown adds nothing ("bekostiging" after
+        # "bekostiging werkplekbegeleiding").
+        if covered.issuperset(words):
+            continue
+        top = max(top, weight)
+        chosen.append(" ".join(words))
+        covered.update(words)
+    return chosen
+
+
+def _outliers(features: Features, labels: np.ndarray, centroids: np.ndarray) -> list[int]:
+    """Return indices of texts far from their own cluster's other members and every centroid."""
+    space = features.space
+    n_clusters = len(centroids)
+    sums = np.zeros_like(centroids)
+    np.add.at(sums, labels, space)
+    # Leave-one-out: a text always resembles a centroid it helped to make, and a small group
+    # of off-topic texts (a repeated question about the coffee machine) would hide that way.
+    rest = sums[labels] - space
+    rest_norm = np.linalg.norm(rest, axis=1)
+    own = np.divide(
+        np.einsum("ij,ij->i", space, rest), rest_norm, out=np.zeros(len(space)), where=rest_norm > 0
+    )
+    other = space @ centroids.T
+    other[np.arange(len(space)), labels] = -np.inf
+    nearest_other = other.max(axis=1) if n_clusters > 1 else np.full(len(space), -np.inf)
+    result = []
+    has_content = not features.empty.all()
+    for c in range(n_clusters):
+        rows = np.flatnonzero(labels == c)
+        filled = rows[~features.empty[rows]]
+        typical = float(np.median(own[filled])) if filled.size else 0.0
+        for i in rows:
+            if features.empty[i]:
+                # Nothing to compare: an empty text fits nowhere, unless nothing has content.
+                if has_content:
+                    result.append(int(i))
+            elif (
+                len(rows) >= OUTLIER_MIN_CLUSTER
+                and own[i] < OUTLIER_RELATIVE * typical
+                and own[i] < OUTLIER_FLOOR
+                and nearest_other[i] < OUTLIER_FLOOR
+            ):
+                result.append(int(i))
+    return sorted(result)
+
+
+def _duplicates(features: Features, seed: int) -> list[tuple[int, int]]:
+    """Return (earlier, later) index pairs of near-identical texts, one per later text."""
+    matrix = features.tfidf
+    n = matrix.shape[0]
+    if n < 2 or matrix.shape[1] == 0:
+        return []
+    # Each later text points to its most similar earlier one: every duplicate is flagged and
+    # the output stays O(n) even when hundreds of people send the same sentence.
+    best: dict[int, int] = {}
+    if n <= DUPLICATE_ALL_PAIRS_LIMIT:
+        queries = np.arange(n)
+    else:
+        queries = np.sort(np.random.default_rng(seed).choice(n, DUPLICATE_SAMPLE, replace=False))
+        # Identical vectors are caught for every text by hashing; only near-identical ones
+        # rely on the sample.
+        matrix = matrix.sorted_indices()
+        first_seen: dict[bytes, int] = {}
+        for j in range(n):
+            lo, hi = matrix.indptr[j], matrix.indptr[j + 1]
+            if lo == hi:
+                continue
+            key = matrix.indices[lo:hi].tobytes() + matrix.data[lo:hi].round(6).tobytes()
+            best[j] = first_seen.setdefault(key, j)
+        best = {j: i for j, i in best.items() if i != j}
+    transposed = matrix.T.tocsc()
+    # Bound the dense block (rows x n) to a few million cells whatever n is.
+    block_rows = max(1, min(BLOCK_ROWS, BLOCK_CELLS // n))
+    for start in range(0, len(queries), block_rows):
+        block = queries[start : start + block_rows]
+        similarity = (matrix[block] @ transposed).toarray()
+        # Only earlier texts count, so each pair is reported once, from its later text.
+        similarity[np.arange(n)[None, :] >= block[:, None]] = -1.0
+        nearest = similarity.argmax(axis=1)
+        values = similarity[np.arange(len(block)), nearest]
+        for j, i, value in zip(block, nearest, values, strict=True):
+            if value >= DUPLICATE_THRESHOLD:
+                best[int(j)] = int(i)
+    return sorted(((i, j) for j, i in best.items()), key=lambda pair: pair[1])

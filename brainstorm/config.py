@@ -1,0 +1,55 @@
+"""Configuration: defaults → instance/config.py → environment → test config."""
+
+import os
+from typing import ClassVar
+
+from flask import Flask
+
+
+class Defaults:
+    """Settings that work out of the box on one machine (SQLite, one process, mail to disk)."""
+
+    SECRET_KEY = "dev-only-change-me"
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    SOCKETIO_MESSAGE_QUEUE: str | None = None
+    # gevent: thousands of websockets per process; CPU work goes to a real thread pool.
+    ASYNC_MODE = "gevent"
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a facilitator's form may stay open for a whole session
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    IDEA_MAX_LENGTH = 500
+    SOCKET_TOKEN_MAX_AGE = 24 * 3600
+    REPLAY_LIMIT = 500  # more missed events than this: send one snapshot instead
+
+
+# The conventional names are read as they are; everything else comes in as BRAINSTORM_<NAME>.
+_PLAIN_ENV = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SOCKETIO_MESSAGE_QUEUE": "SOCKETIO_MESSAGE_QUEUE",
+}
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config in the documented order."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for env_name, key in _PLAIN_ENV.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    for env_name, value in os.environ.items():
+        if env_name.startswith("MAIL_"):
+            app.config[env_name] = value
+    app.config.from_prefixed_env("BRAINSTORM")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = os.path.join(app.instance_path, "brainstorm.db")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"

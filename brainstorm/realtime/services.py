@@ -1,0 +1,87 @@
+"""Write to the session event log, emit after commit, replay what a client missed."""
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from brainstorm.extensions import db, socketio
+from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionCounter, SessionEvent
+
+
+def session_room(session_id: int) -> str:
+    """Room of everyone in a session."""
+    return f"session:{session_id}"
+
+
+def facilitators_room(session_id: int) -> str:
+    """Room of a session's facilitators."""
+    return f"facilitators:{session_id}"
+
+
+def _room_for(event: SessionEvent) -> str:
+    if event.audience == FACILITATORS:
+        return facilitators_room(event.session_id)
+    return session_room(event.session_id)
+
+
+def _next_seq(session_id: int) -> int:
+    """Atomically take the next seq (an upsert, so concurrent writers never share one)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(SessionCounter)
+        .values(session_id=session_id, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=[SessionCounter.session_id],
+            set_={"last_seq": SessionCounter.last_seq + 1},
+        )
+        .returning(SessionCounter.last_seq)
+    )
+    return db.session.execute(stmt).scalar_one()
+
+
+def log_event(
+    session_id: int, name: str, payload: dict, *, audience: str = EVERYONE, actor: str = ""
+) -> SessionEvent:
+    """Add an event to the log inside the caller's transaction; emit it after the commit."""
+    event = SessionEvent(
+        session_id=session_id,
+        seq=_next_seq(session_id),
+        name=name,
+        payload=payload,
+        audience=audience,
+        actor=actor,
+    )
+    db.session.add(event)
+    return event
+
+
+def emit_logged(event: SessionEvent) -> None:
+    """Broadcast a committed event to its audience: the one emit path of the app."""
+    socketio.emit(event.name, event.message(), to=_room_for(event))
+
+
+def latest_seq(session_id: int) -> int:
+    """The last seq handed out in a session (0 before anything happened)."""
+    counter = db.session.get(SessionCounter, session_id)
+    return counter.last_seq if counter else 0
+
+
+def events_since(
+    session_id: int, after_seq: int, audiences: Collection[str], limit: int
+) -> list[SessionEvent] | None:
+    """Events after a seq meant for these audiences, or None when more than limit were missed."""
+    if latest_seq(session_id) - after_seq > limit:
+        return None
+    return list(
+        db.session.scalars(
+            select(SessionEvent)
+            .where(
+                SessionEvent.session_id == session_id,
+                SessionEvent.seq > after_seq,
+                SessionEvent.audience.in_(list(audiences)),
+            )
+            .order_by(SessionEvent.seq)
+        )
+    )

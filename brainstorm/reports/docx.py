@@ -1,0 +1,63 @@
+"""Render an AdviceReport as a Word document."""
+
+import io
+
+from docx import Document
+from docx.shared import Pt, RGBColor
+
+from brainstorm.reports.services import AdviceReport
+
+ACCENT = RGBColor(0x15, 0x42, 0x73)
+MONTHS = [
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+]  # fmt: skip
+
+
+def _dutch_date(moment) -> str:
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def render_docx(report: AdviceReport) -> bytes:
+    """The report as .docx bytes: title page facts, then each theme in order."""
+    doc = Document()
+    styles = doc.styles
+    styles["Normal"].font.name = "Calibri"
+    styles["Normal"].font.size = Pt(11)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        styles[name].font.color.rgb = ACCENT
+
+    doc.core_properties.title = report.title
+    doc.core_properties.language = "nl-NL"
+    doc.add_heading(report.title, level=0)
+    facts = doc.add_paragraph()
+    facts.add_run("Aan: ").bold = True
+    facts.add_run(report.addressee)
+    facts.add_run("\nSessie: ").bold = True
+    facts.add_run(report.session_title)
+    facts.add_run("\nDatum: ").bold = True
+    facts.add_run(_dutch_date(report.event_start))
+    facts.add_run("\nDeelnemers: ").bold = True
+    facts.add_run(f"{report.participants}, samen {report.idea_count} vraagstukken")
+
+    doc.add_heading("Thema's", level=1)
+    if not report.clusters:
+        doc.add_paragraph("De vraagstukken zijn (nog) niet geclusterd.")
+    for number, cluster in enumerate(report.clusters, start=1):
+        doc.add_heading(f"{number}. {cluster.title}", level=2)
+        if cluster.terms:
+            terms = doc.add_paragraph()
+            terms.add_run("Kernwoorden: " + ", ".join(cluster.terms)).italic = True
+        for text in cluster.ideas:
+            doc.add_paragraph(text, style="List Bullet")
+
+    if report.unclustered:
+        doc.add_heading("Niet ingedeelde vraagstukken", level=1)
+        for text in report.unclustered:
+            doc.add_paragraph(text, style="List Bullet")
+
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.text = f"Gemaakt met brainstorm op {_dutch_date(report.generated_at)}"
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

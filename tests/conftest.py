@@ -1,0 +1,132 @@
+"""Factory fixtures shared by the unit, integration and e2e tests."""
+
+import re
+from itertools import count
+
+import pytest
+from flask import g
+
+from brainstorm import create_app
+from brainstorm.accounts import services as accounts
+from brainstorm.accounts.models import Role, TeamRole
+from brainstorm.events.services import create_event
+from brainstorm.extensions import db, socketio
+from brainstorm.sessions import services as sessions
+
+PASSWORD = "correct horse battery"
+TOKEN = re.compile(r'data-token="([^"]+)"')
+_numbers = count(1)
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app on a fresh SQLite file; CSRF off here (one test turns it on to check it)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+            "ASYNC_MODE": "threading",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+
+    @app.teardown_request
+    def forget_user(_exc):
+        # Requests reuse the test's app context (and g); in production each has its own.
+        g.pop("_login_user", None)
+
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role=..., email=...) -> User with password PASSWORD."""
+
+    def make(role: Role = Role.FACILITATOR, email: str | None = None):
+        email = email or f"user{next(_numbers)}@example.org"
+        return accounts.create_user(email, PASSWORD, role, name=email.split("@")[0])
+
+    return make
+
+
+@pytest.fixture
+def make_session(app, make_user):
+    """make_session(facilitator=None, staff=()) -> BrainstormSession of a new event."""
+    from datetime import date, time
+
+    def make(facilitator=None, staff=()):
+        facilitator = facilitator or make_user()
+        event = create_event(
+            facilitator, "Brainstormsessie RATO", date(2026, 12, 14), time(15, 30), time(17)
+        )
+        for member in staff:
+            accounts.add_to_team(event.id, member, TeamRole.STAFF)
+        db.session.commit()
+        return sessions.create_session(event, "Vraagstukken Samen Opleiden")
+
+    return make
+
+
+@pytest.fixture
+def login(app):
+    """login(user) -> a Flask test client logged in as that user."""
+
+    def do_login(user):
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, "login failed"
+        return client
+
+    return do_login
+
+
+def _socket_for(app, http_client, page_url: str, last_seq: int | None = None):
+    """Open the page as a browser would, then connect its socket with the page's token."""
+    page = http_client.get(page_url)
+    assert page.status_code == 200, page.status_code
+    token = TOKEN.search(page.get_data(as_text=True)).group(1)
+    sock = socketio.test_client(
+        app, flask_test_client=http_client, auth={"token": token, "last_seq": last_seq}
+    )
+    sock.http = http_client
+    return sock
+
+
+@pytest.fixture
+def reconnect(app):
+    """reconnect(sock, page_url, last_seq) -> a new socket for the same browser, as after a drop."""
+
+    def again(sock, page_url: str, last_seq: int | None):
+        if sock.is_connected():
+            sock.disconnect()
+        return _socket_for(app, sock.http, page_url, last_seq)
+
+    return again
+
+
+@pytest.fixture
+def join(app):
+    """join(bs, name="") -> a connected participant socket, joined through the real join form."""
+
+    def do_join(bs, name: str = ""):
+        client = app.test_client()
+        response = client.post("/join", data={"code": bs.join_code, "display_name": name})
+        assert response.status_code == 302, "join failed"
+        return _socket_for(app, client, f"/s/{bs.join_code}")
+
+    return do_join
+
+
+@pytest.fixture
+def facilitate(app, login):
+    """facilitate(bs, user) -> the facilitator console's socket for that session."""
+
+    def connect(bs, user):
+        return _socket_for(app, login(user), f"/sessions/{bs.id}/facilitate")
+
+    return connect

@@ -1,0 +1,135 @@
+"""A real server (gunicorn + gevent, as in production) and real Chromium for browser tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from datetime import time as clock
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
+
+from brainstorm import create_app
+from brainstorm.accounts import services as accounts
+from brainstorm.accounts.models import Role
+from brainstorm.events.services import create_event
+from brainstorm.sessions import services as sessions
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "e2e-wachtwoord-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Start gunicorn on a free port with a migrated database holding one event and session."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+        "SECRET_KEY": "e2e-secret",
+        "BRAINSTORM_RATELIMIT_ENABLED": "false",
+    }
+    app = create_app({"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "ASYNC_MODE": "threading"})
+    with app.app_context():
+        upgrade()
+        user = accounts.create_user("facilitator@example.org", PASSWORD, Role.FACILITATOR)
+        event = create_event(
+            user, "Brainstormsessie RATO", date(2026, 12, 14), clock(15, 30), clock(17)
+        )
+        bs = sessions.create_session(event, "Vraagstukken Samen Opleiden")
+        info = {
+            "code": bs.join_code,
+            "session_id": bs.id,
+            "email": user.email,
+            "password": PASSWORD,
+        }
+
+    port = _free_port()
+    log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-k",
+            "gevent",
+            "-w",
+            "1",
+            "--no-control-socket",
+            "-b",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urlopen(url + "/join", timeout=1).read()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                raise RuntimeError((tmp / "server.log").read_text()) from None
+            time.sleep(0.2)
+    yield {"url": url, **info}
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page() -> a page in its own browser context (its own cookies, like another person)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="nl-NL")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
