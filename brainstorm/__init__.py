@@ -4,7 +4,7 @@ import logging
 import os
 import sqlite3
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -65,7 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _select_locale() -> str:
-    return session.get("lang") or "nl"
+    # Commands and background work have no visitor: they speak Dutch.
+    return (session.get("lang") if has_request_context() else None) or "nl"
 
 
 def _register_models() -> None:

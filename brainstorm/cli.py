@@ -27,7 +27,7 @@ def register_cli(app: Flask) -> None:
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.FACILITATOR)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.FACILITATOR.value)
 @click.option("--name", default="", help="Naam zoals anderen die zien.")
 @click.password_option(help="Wordt gevraagd als je het weglaat.")
 def create_user(email: str, role: str, name: str, password: str) -> None:

@@ -1,5 +1,6 @@
 """Accounts and event teams: who someone is and what they may do for an event."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from brainstorm.accounts.models import EventTeamMember, Role, TeamRole, User
@@ -16,11 +17,11 @@ def create_user(email: str, password: str, role: Role, name: str = "") -> User:
     """Make an account; refuses a duplicate email or a short password."""
     email = normalise_email(email)
     if "@" not in email:
-        raise InputError("Geef een geldig e-mailadres.")
+        raise InputError(_("Geef een geldig e-mailadres."))
     if len(password) < 10:
-        raise InputError("Kies een wachtwoord van minstens 10 tekens.")
+        raise InputError(_("Kies een wachtwoord van minstens 10 tekens."))
     if find_user(email):
-        raise InputError(f"Er is al een account voor {email}.")
+        raise InputError(_("Er is al een account voor %(email)s.", email=email))
     user = User(email=email, role=Role(role), name=name.strip())
     user.set_password(password)
     db.session.add(user)

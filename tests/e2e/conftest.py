@@ -127,7 +127,10 @@ def new_page(browser):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
+        page.on(
+            "console",
+            lambda msg: msg.type == "error" and page.errors.append(f"{msg.text} {msg.location}"),
+        )
         return page
 
     yield make
