@@ -8,7 +8,7 @@ PORT    ?= 5000
 # gevent: one worker holds thousands of websockets (see README, "Async mode").
 GUNICORN_ARGS ?= -k gevent -w 1 --worker-connections 4000 --no-control-socket
 
-.PHONY: run test lint format install install-dev translations db demo browser clean
+.PHONY: run test lint format install install-dev translations messages db demo browser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ install-dev: $(VENV)/.installed-dev
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --statistics -d brainstorm/translations
+
+# After changing user-facing text: re-extract, then translate the new English entries.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o brainstorm/translations/messages.pot \
+	  --ignore-dirs='.venv tests' .
+	$(VENV)/bin/pybabel update -i brainstorm/translations/messages.pot -d brainstorm/translations
 
 db: $(VENV)/.installed
 	$(FLASK) db upgrade

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from brainstorm.sessions.models import DISPLAY_NAME_MAX
+
 
 class JoinForm(FlaskForm):
     """The join code, and optionally a name to show."""
@@ -15,5 +17,10 @@ class JoinForm(FlaskForm):
     )
     display_name = StringField(
         _l("Je naam (mag leeg blijven)"),
-        validators=[Length(max=60, message=_l("Een naam mag hoogstens 60 tekens zijn."))],
+        validators=[
+            Length(
+                max=DISPLAY_NAME_MAX,
+                message=_l("Een naam mag hoogstens %(max)d tekens zijn."),
+            )
+        ],
     )

@@ -10,6 +10,8 @@ from brainstorm.events.models import Event
 from brainstorm.extensions import db
 from brainstorm.timeutil import UTCDateTime, utcnow
 
+DISPLAY_NAME_MAX = 60
+
 
 class Phase(StrEnum):
     """What participants can do right now."""
@@ -42,7 +44,7 @@ class Participant(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("brainstorm_sessions.id", ondelete="CASCADE"), index=True
     )
-    display_name: Mapped[str] = mapped_column(String(60), default="")
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[BrainstormSession] = relationship()

@@ -12,9 +12,13 @@ from brainstorm.events.models import Event
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
 from brainstorm.sessions.codes import generate_code, is_valid_code, normalise_code
-from brainstorm.sessions.models import BrainstormSession, Idea, Participant, Phase
-
-DISPLAY_NAME_MAX = 60
+from brainstorm.sessions.models import (
+    DISPLAY_NAME_MAX,
+    BrainstormSession,
+    Idea,
+    Participant,
+    Phase,
+)
 
 
 def create_session(event: Event, title: str) -> BrainstormSession:
@@ -49,7 +53,7 @@ def join_session(bs: BrainstormSession, display_name: str = "") -> Participant:
     """Let someone in without an account; the name is optional."""
     name = " ".join(display_name.split())
     if len(name) > DISPLAY_NAME_MAX:
-        raise InputError(_("Een naam mag hoogstens %(n)d tekens zijn.", n=DISPLAY_NAME_MAX))
+        raise InputError(_("Een naam mag hoogstens %(max)d tekens zijn.", max=DISPLAY_NAME_MAX))
     participant = Participant(session=bs, display_name=name)
     db.session.add(participant)
     db.session.commit()

@@ -70,7 +70,7 @@ def run_clustering(bs: BrainstormSession, actor: User, k: int | None = None) -> 
     """Group the visible ideas; clusters that mostly keep their members keep title and place."""
     if k is not None and not 2 <= k <= K_MAX:
         raise InputError(
-            _("Kies tussen 2 en %(max)d clusters, of laat het automatisch.", max=K_MAX)
+            _("Kies tussen 2 en %(max)d clusters, of laat het op automatisch staan.", max=K_MAX)
         )
     ideas = visible_ideas(bs)
     if len(ideas) < 2:

@@ -124,4 +124,4 @@ def test_interface_switches_to_english(app):
     client = app.test_client()
     client.post("/language/en", data={"next": "/join"})
     page = client.get("/join").get_data(as_text=True)
-    assert 'lang="en"' in page
+    assert 'lang="en"' in page and "Session code" in page and "Sessiecode" not in page
