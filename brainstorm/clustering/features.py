@@ -64,10 +64,17 @@ def _word_features(doc: tuple[list[str], list[str]]) -> list[str]:
     return stems + [f"{a} {b}" for a, b in pairwise(stems)] + heads
 
 
+def _unit_rows(matrix: Matrix) -> Matrix:
+    """Return matrix with L2-normalised rows; zero rows (and zero columns) stay as they are."""
+    # scikit-learn refuses a matrix without columns, which a set of texts that share nothing
+    # (one text, only stop words, unrelated first ideas) legitimately gives.
+    return normalize(matrix) if matrix.shape[1] else sp.csr_matrix(matrix)
+
+
 def _shared_only(matrix: Matrix) -> Matrix:
     """Return matrix without columns that occur in fewer than SHARED_MIN_DOCS rows."""
     document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    return normalize(matrix[:, np.flatnonzero(document_frequency >= SHARED_MIN_DOCS)])
+    return _unit_rows(matrix[:, np.flatnonzero(document_frequency >= SHARED_MIN_DOCS)])
 
 
 def build_features(texts: Sequence[str], *, seed: int = 0) -> Features:
@@ -117,7 +124,7 @@ def build_features(texts: Sequence[str], *, seed: int = 0) -> Features:
 
 def _join(word: Matrix, char: Matrix) -> Matrix:
     """Return the weighted, row-normalised join of the word and character blocks."""
-    return normalize(sp.hstack([WORD_WEIGHT * word, CHAR_WEIGHT * char], format="csr"))
+    return _unit_rows(sp.hstack([WORD_WEIGHT * word, CHAR_WEIGHT * char], format="csr"))
 
 
 def project_2d(space: np.ndarray) -> np.ndarray:

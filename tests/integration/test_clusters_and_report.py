@@ -111,3 +111,11 @@ def test_report_is_for_the_event_team_only(app, make_user, make_session, login):
     assert login(outsider_staff).get(f"/sessions/{bs.id}/report.docx").status_code == 403
     anonymous = app.test_client().get(f"/sessions/{bs.id}/report.docx")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_first_two_unrelated_ideas_can_be_clustered(make_user, make_session, join, facilitate):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    submit_all(join(bs), ["Inductie van startende leraren", "Subsidie stopt volgend jaar"])
+    ack = facilitate(bs, facilitator).emit("run_clustering", {}, callback=True)
+    assert ack["ok"] is True and ack["k"] >= 1
