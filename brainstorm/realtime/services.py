@@ -71,8 +71,10 @@ def latest_seq(session_id: int) -> int:
 def events_since(
     session_id: int, after_seq: int, audiences: Collection[str], limit: int
 ) -> list[SessionEvent] | None:
-    """Events after a seq meant for these audiences, or None when more than limit were missed."""
-    if latest_seq(session_id) - after_seq > limit:
+    """Events after a seq for these audiences; None when too many were missed to replay."""
+    latest = latest_seq(session_id)
+    # A seq from the future means the client saw another database (restored, reset).
+    if after_seq > latest or latest - after_seq > limit:
         return None
     return list(
         db.session.scalars(

@@ -107,3 +107,12 @@ def test_fresh_connect_gets_a_snapshot_of_the_board(make_session, join):
     (snapshot,) = received(join(bs), "session_snapshot")
     assert [i["text"] for i in snapshot["ideas"]] == [TEXT]
     assert snapshot["seq"] == 1 and snapshot["clusters"] == []
+
+
+def test_a_seq_the_server_never_gave_gets_a_snapshot(make_session, join, reconnect):
+    bs = make_session()
+    alice = join(bs)
+    alice.emit("submit_idea", {"text": TEXT, "client_id": str(uuid4())}, callback=True)
+    again = reconnect(alice, f"/s/{bs.join_code}", 999)  # e.g. after the database was restored
+    (snapshot,) = received(again, "session_snapshot")
+    assert [i["text"] for i in snapshot["ideas"]] == [TEXT]
