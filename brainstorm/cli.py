@@ -86,10 +86,15 @@ def cluster_group() -> None:
 
 @cluster_group.command("evaluate")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--k", type=int, default=None, help="Aantal clusters (standaard: aantal labels).")
-def cluster_evaluate(path: str, k: int | None) -> None:
+@click.option("--k", type=click.IntRange(min=1), help="Aantal clusters (standaard: automatisch).")
+@click.option("--seed", type=int, default=0, show_default=True)
+def cluster_evaluate(path: str, k: int | None, seed: int) -> None:
     """Print NMI, ARI and V-measure against gold labels, beside a plain TF-IDF baseline."""
     from brainstorm.clustering.evaluate import evaluate, load_jsonl
 
-    texts, labels = load_jsonl(path)
-    click.echo(json.dumps(evaluate(texts, labels, k=k), ensure_ascii=False))
+    try:
+        texts, labels = load_jsonl(path)
+        result = evaluate(texts, labels, k=k, seed=seed)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(result, ensure_ascii=False))

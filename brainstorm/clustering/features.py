@@ -1,9 +1,10 @@
-"""Feature vectors for short Dutch texts: stem TF-IDF + character n-grams, reduced by LSA."""
+"""Feature vectors for short Dutch texts: stem and character n-gram TF-IDF, plus an LSA space."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -24,7 +25,12 @@ CHAR_NGRAMS = (3, 5)
 # directions in; below this the raw TF-IDF space is small enough to use densely.
 LSA_MIN_FEATURES = 100
 LSA_MIN_DOCS = 20
-LSA_MAX_COMPONENTS = 100
+LSA_MAX_COMPONENTS = 64
+# Two power iterations: the space only places centroids, outliers and the map (the clusters
+# come from the neighbour graph), and five cost twice the time for no visible difference.
+LSA_POWER_ITERATIONS = 2
+# Past this many texts the directions are learnt from a sample and every text projected.
+LSA_FIT_SAMPLE = 5000
 SHARED_MIN_DOCS = 2
 
 Matrix = sp.csr_matrix
@@ -37,7 +43,8 @@ class Features:
     word: Matrix  # stem uni+bigram TF-IDF, for labels
     terms: list[str]  # column names of `word`: "stem" or "stem stem"
     tfidf: Matrix  # word and character TF-IDF joined, for near-duplicates
-    space: np.ndarray  # dense model space (shared features, LSA when large), for KMeans
+    shared: Matrix  # the same, only features two or more texts have, for the neighbour graph
+    space: np.ndarray  # dense space (shared features, LSA when large): centroids, outliers, map
     empty: np.ndarray  # bool per text: nothing in common with any other text
     surface: SurfaceForms  # stem -> readable word
     reduced: bool  # whether `space` is LSA
@@ -71,6 +78,26 @@ def _unit_rows(matrix: Matrix) -> Matrix:
     return normalize(matrix) if matrix.shape[1] else sp.csr_matrix(matrix)
 
 
+@lru_cache(maxsize=100_000)
+def _word_ngrams(word: str) -> tuple[str, ...]:
+    """Return the character n-grams of one word padded with spaces, as char_wb makes them."""
+    padded = f" {word} "
+    grams: list[str] = []
+    for size in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        if len(padded) <= size:
+            grams.append(padded)  # a short word is one n-gram, whatever the size
+            break
+        grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
+    return tuple(grams)
+
+
+def _char_features(words: list[str]) -> list[str]:
+    """Return the character n-grams of a text's content words (each word computed once)."""
+    # The same words recur across a session's texts: caching per word is what makes this
+    # cheaper than scikit-learn's char_wb analyser on the joined text.
+    return [gram for word in words for gram in _word_ngrams(word)]
+
+
 def _shared_only(matrix: Matrix) -> Matrix:
     """Return matrix without columns that occur in fewer than SHARED_MIN_DOCS rows."""
     document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
@@ -88,16 +115,11 @@ def build_features(texts: Sequence[str], *, seed: int = 0) -> Features:
     )
     # Character n-grams are what lets compounds meet their parts (lerarentekort / tekort
     # aan leraren); built on content words so stop words add no shared n-grams.
-    char, _ = _tfidf(
-        [" ".join(words) for words in analysis.words],
-        TfidfVectorizer(
-            analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False, sublinear_tf=True
-        ),
-    )
+    char, _ = _tfidf(analysis.words, TfidfVectorizer(analyzer=_char_features, sublinear_tf=True))
     tfidf = _join(word, char)
 
     # A feature seen in one text adds nothing to any similarity, only to that text's norm;
-    # dropping it sharpens the contrast KMeans and the silhouette see (measured in
+    # dropping it sharpens the contrast the neighbour graph sees (measured in
     # evaluate.py: NMI 0.078 -> 0.111 on SIB-200 nl). IDF is per column, so it is unchanged.
     shared = _join(_shared_only(word), _shared_only(char))
     empty = np.diff(shared.indptr) == 0
@@ -105,8 +127,12 @@ def build_features(texts: Sequence[str], *, seed: int = 0) -> Features:
     reduced = n_features > LSA_MIN_FEATURES and n > LSA_MIN_DOCS
     if reduced:
         components = min(LSA_MAX_COMPONENTS, n - 1, n_features - 1)
-        svd = TruncatedSVD(n_components=components, random_state=seed)
-        space = normalize(svd.fit_transform(shared))
+        svd = TruncatedSVD(n_components=components, n_iter=LSA_POWER_ITERATIONS, random_state=seed)
+        if n > LSA_FIT_SAMPLE:
+            sample = np.random.default_rng(seed).choice(n, LSA_FIT_SAMPLE, replace=False)
+            space = normalize(svd.fit(shared[np.sort(sample)]).transform(shared))
+        else:
+            space = normalize(svd.fit_transform(shared))
     else:
         space = shared.toarray()
     if space.shape[1] == 0:
@@ -115,6 +141,7 @@ def build_features(texts: Sequence[str], *, seed: int = 0) -> Features:
         word=word,
         terms=terms,
         tfidf=tfidf,
+        shared=shared,
         space=np.ascontiguousarray(space, dtype=np.float64),
         empty=empty,
         surface=analysis.surface,
@@ -134,7 +161,7 @@ def project_2d(space: np.ndarray) -> np.ndarray:
     if n < 2:
         return coords
     centred = space - space.mean(axis=0)
-    # Eigen-decompose whichever Gram matrix is smaller: d x d for many texts (d <= 100 after
+    # Eigen-decompose whichever Gram matrix is smaller: d x d for many texts (d <= 64 after
     # LSA), n x n for few texts with a wide raw vocabulary.
     if centred.shape[1] <= n:
         values, vectors = np.linalg.eigh(centred.T @ centred)

@@ -40,6 +40,14 @@ _DOMAIN_WORDS = """
     houden houdt
 """
 
-FUNCTION_WORDS: frozenset[str] = frozenset(_FUNCTION_WORDS.split())
+# English input happens (a quoted policy term, an international participant); without its
+# function words "the" and "of" would become a theme of their own.
+_ENGLISH_WORDS = """
+    a an and are as at be been but by can could do does for from has have how i if in into is
+    it its not of on or our should so than that the their there these they this those to was
+    we were what when where which who why will with would you your
+"""
+
+FUNCTION_WORDS: frozenset[str] = frozenset(_FUNCTION_WORDS.split() + _ENGLISH_WORDS.split())
 DOMAIN_WORDS: frozenset[str] = frozenset(_DOMAIN_WORDS.split())
 STOP_WORDS: frozenset[str] = FUNCTION_WORDS | DOMAIN_WORDS

@@ -7,7 +7,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import snowballstemmer
 
@@ -63,6 +63,8 @@ def normalise(text: str) -> str:
 
 def fold(text: str) -> str:
     """Return text without diacritics, for matching only (ideeën and ideeen must meet)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -72,6 +74,7 @@ def tokenise(text: str) -> list[str]:
     return _WORD.findall(unify(text))
 
 
+@lru_cache(maxsize=200_000)
 def match_key(word: str) -> str:
     """Return the form a word is matched on: lower-case, folded, no hyphens, no "'s" ending."""
     key = fold(word.lower())
@@ -102,28 +105,43 @@ def stem(word: str) -> str:
 class SurfaceForms:
     """Map stems back to the words people actually typed, for labels."""
 
-    # stem -> Counter of lower-case surface forms (diacritics kept); insertion order breaks ties
-    by_stem: dict[str, Counter[str]] = field(default_factory=dict)
-    # lower-case surface -> Counter of spellings seen away from a sentence start
-    casing: dict[str, Counter[str]] = field(default_factory=dict)
+    # (stem, lower-case surface form) -> count; insertion order breaks ties
+    forms: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # (lower-case surface form, spelling as typed) -> count, away from a sentence start
+    spellings: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, stem_: str, word: str, sentence_start: bool) -> None:
         """Record one occurrence of word (as typed) under its stem."""
         lower = word.lower()
-        self.by_stem.setdefault(stem_, Counter())[lower] += 1
+        self.forms[stem_, lower] += 1
         # A capital at a sentence start says nothing about how a word is spelt, but capitals
         # further in (OCW, PO-Raad) do.
         if not sentence_start or word[1:] != word[1:].lower():
-            self.casing.setdefault(lower, Counter())[word] += 1
+            self.spellings[lower, word] += 1
+
+    @cached_property
+    def _by_stem(self) -> dict[str, dict[str, int]]:
+        # Built once, when labels are asked for: counting pairs is what stays cheap per word.
+        grouped: dict[str, dict[str, int]] = {}
+        for (stem_, lower), count in self.forms.items():
+            grouped.setdefault(stem_, {})[lower] = count
+        return grouped
+
+    @cached_property
+    def _casing(self) -> dict[str, dict[str, int]]:
+        grouped: dict[str, dict[str, int]] = {}
+        for (lower, spelt), count in self.spellings.items():
+            grouped.setdefault(lower, {})[spelt] = count
+        return grouped
 
     def word(self, stem_: str) -> str:
         """Return the most frequent surface form of a stem, spelt as people write it."""
-        forms = self.by_stem.get(stem_)
+        forms = self._by_stem.get(stem_)
         if not forms:
             return stem_
         lower = max(forms, key=forms.__getitem__)
-        spellings = self.casing.get(lower)
-        if not spellings or spellings[lower] > 0:
+        spellings = self._casing.get(lower)
+        if not spellings or spellings.get(lower, 0) > 0:
             return lower
         # Never written in lower case where case carries meaning: an acronym or a name.
         return max(spellings, key=spellings.__getitem__)

@@ -1,5 +1,8 @@
 """Commands an administrator runs: create-user asks for a password and stores it hashed."""
 
+import json
+from pathlib import Path
+
 from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import Role
 
@@ -31,3 +34,36 @@ def test_seed_demo_fills_once(app):
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "staat er al" in second.output
+
+
+SIB200 = Path(__file__).resolve().parents[3] / "shared/evaldata/sib200_nld/sib200_nld.jsonl"
+
+
+def _evaluate(app, *options: str) -> dict:
+    result = app.test_cli_runner().invoke(args=["cluster", "evaluate", str(SIB200), *options])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_cluster_evaluate_beats_the_baseline_clearly_on_the_development_set(app):
+    runs = [_evaluate(app, "--k", "7", "--seed", str(seed)) for seed in (0, 1, 2)]
+    for run in runs:
+        assert run["n"] == 1004 and run["k"] == 7 and run["gold_labels"] == 7
+        assert set(run) >= {"nmi", "ari", "v_measure", "seconds", "baseline"}
+        assert set(run["baseline"]) == {"nmi", "ari", "v_measure"}
+    ours = sum(run["nmi"] for run in runs) / len(runs)
+    baseline = sum(run["baseline"]["nmi"] for run in runs) / len(runs)
+    assert ours >= 2 * baseline and ours - baseline >= 0.1, (ours, baseline)
+
+
+def test_cluster_evaluate_chooses_k_itself_without_k(app):
+    run = _evaluate(app)
+    assert run["k_automatic"] is True and 2 <= run["k"] <= 20
+    assert run["nmi"] > run["baseline"]["nmi"]
+
+
+def test_cluster_evaluate_says_which_line_is_broken(app, tmp_path):
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "Werkdruk", "label": "a"}\nniet json\n', encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["cluster", "evaluate", str(broken)])
+    assert result.exit_code != 0 and "line 2" in result.output

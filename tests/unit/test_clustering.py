@@ -478,16 +478,3 @@ def test_evaluate_refuses_mismatched_labels() -> None:
         evaluate(WERKDRUK, ["werk"] * 5)
     with pytest.raises(ValueError):
         evaluate([], [])
-
-
-SIB200 = Path(__file__).parents[3] / "shared/evaldata/sib200_nld/sib200_nld.jsonl"
-
-
-def test_pipeline_beats_the_plain_tfidf_baseline_on_sib200() -> None:
-    texts, labels = load_jsonl(SIB200)
-    report = evaluate(texts, labels)
-
-    assert report["n"] == len(texts)
-    assert report["k"] == report["gold_clusters"] == len(set(labels))
-    assert report["pipeline"]["clusters"] == report["k"]
-    assert report["pipeline"]["nmi"] > report["baseline"]["nmi"]
