@@ -51,3 +51,10 @@ class PhaseClosed(DomainError):
 
     code = "phase_closed"
     default_message = _l("Dit kan nu niet in deze fase van de sessie.")
+
+
+class LimitReached(DomainError):
+    """A per-person limit (vraagstukken, votes) is used up."""
+
+    code = "limit_reached"
+    default_message = _l("Je hebt het maximum bereikt.")

@@ -9,7 +9,8 @@ from brainstorm.extensions import db
 from brainstorm.sessions.models import Participant
 
 PARTICIPANT = "participant"
-USER = "user"
+USER = "user"  # a facilitator's or staff member's console: may send commands
+PRESENTER = "presenter"  # a projector screen opened by a user: only watches
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def read_socket_token(token: object) -> SocketIdentity | None:
         identity = SocketIdentity(str(data["k"]), int(data["a"]), int(data["s"]))
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
-    return identity if identity.kind in (PARTICIPANT, USER) else None
+    return identity if identity.kind in (PARTICIPANT, USER, PRESENTER) else None
 
 
 def remember_participant(participant: Participant) -> None:

@@ -10,6 +10,7 @@ from brainstorm.timeutil import UTCDateTime, utcnow
 
 EVERYONE = "all"
 FACILITATORS = "facilitators"
+# and "participant:<id>" for what only one participant may see (realtime.participant_audience)
 
 
 class SessionEvent(db.Model):
@@ -31,8 +32,9 @@ class SessionEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def message(self) -> dict:
-        """The payload as it travels: flat, with the session's seq."""
-        return {**self.payload, "seq": self.seq}
+        """The payload as it travels: flat, with the session's seq and the server's clock."""
+        # sent_at lets a page correct its own clock (countdowns), also for replayed events.
+        return {**self.payload, "seq": self.seq, "sent_at": utcnow().isoformat()}
 
 
 class SessionCounter(db.Model):

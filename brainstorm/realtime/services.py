@@ -6,23 +6,22 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from brainstorm.extensions import db, socketio
-from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionCounter, SessionEvent
+from brainstorm.realtime.models import EVERYONE, SessionCounter, SessionEvent
 
 
-def session_room(session_id: int) -> str:
-    """Room of everyone in a session."""
-    return f"session:{session_id}"
+def audience_room(session_id: int, audience: str) -> str:
+    """The Socket.IO room of one audience of a session ("all", "facilitators", "participant:7")."""
+    return f"s{session_id}:{audience}"
 
 
-def facilitators_room(session_id: int) -> str:
-    """Room of a session's facilitators."""
-    return f"facilitators:{session_id}"
+def participant_audience(participant_id: int) -> str:
+    """The audience of one participant: what only they (and replay to them) may see."""
+    return f"participant:{participant_id}"
 
 
-def _room_for(event: SessionEvent) -> str:
-    if event.audience == FACILITATORS:
-        return facilitators_room(event.session_id)
-    return session_room(event.session_id)
+def emit_ephemeral(session_id: int, name: str, payload: dict) -> None:
+    """Broadcast something that is not worth replaying (presence) to everyone in a session."""
+    socketio.emit(name, payload, to=audience_room(session_id, EVERYONE))
 
 
 def _next_seq(session_id: int) -> int:
@@ -59,7 +58,7 @@ def log_event(
 
 def emit_logged(event: SessionEvent) -> None:
     """Broadcast a committed event to its audience: the one emit path of the app."""
-    socketio.emit(event.name, event.message(), to=_room_for(event))
+    socketio.emit(event.name, event.message(), to=audience_room(event.session_id, event.audience))
 
 
 def latest_seq(session_id: int) -> int:

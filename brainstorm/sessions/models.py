@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from brainstorm.events.models import Event
+from brainstorm.events.models import AgendaItem, Event
 from brainstorm.extensions import db
 from brainstorm.timeutil import UTCDateTime, utcnow
 
@@ -16,8 +16,24 @@ DISPLAY_NAME_MAX = 60
 class Phase(StrEnum):
     """What participants can do right now."""
 
+    LOBBY = "lobby"  # welcome: input closed
     INPUT = "input"
-    CLOSED = "closed"
+    HIDDEN_INPUT = "hidden_input"  # input open, everyone sees only their own until revealed
+    REVIEW = "review"  # input closed, board visible
+    VOTING = "voting"
+    CLOSED = "closed"  # read-only
+
+
+INPUT_PHASES = frozenset({Phase.INPUT, Phase.HIDDEN_INPUT})
+
+
+class Sector(StrEnum):
+    """The education sector someone works in."""
+
+    PO = "po"
+    VO = "vo"
+    MBO = "mbo"
+    OTHER = "anders"
 
 
 class BrainstormSession(db.Model):
@@ -30,9 +46,21 @@ class BrainstormSession(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     join_code: Mapped[str] = mapped_column(String(6), unique=True)
     phase: Mapped[str] = mapped_column(String(20), default=Phase.INPUT)
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="SET NULL")
+    )
+    idea_limit: Mapped[int] = mapped_column(default=10)  # per participant
+    vote_budget: Mapped[int] = mapped_column(default=3)  # dots per participant
+    vote_stacking: Mapped[bool] = mapped_column(default=False)  # several dots on one idea
+    premoderation: Mapped[bool] = mapped_column(default=False)  # ideas wait for approval
+    # The countdown: running until timer_ends_at, or paused with timer_remaining seconds.
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timer_remaining: Mapped[int | None]
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
 
 
 class Participant(db.Model):
@@ -45,6 +73,7 @@ class Participant(db.Model):
         ForeignKey("brainstorm_sessions.id", ondelete="CASCADE"), index=True
     )
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), default="")
+    sector: Mapped[str] = mapped_column(String(10), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[BrainstormSession] = relationship()
@@ -65,9 +94,58 @@ class Idea(db.Model):
     )
     client_id: Mapped[str] = mapped_column(String(36))
     text: Mapped[str] = mapped_column(Text)
-    hidden: Mapped[bool] = mapped_column(default=False)
+    hidden: Mapped[bool] = mapped_column(default=False)  # by a facilitator; kept, not shown
+    approved: Mapped[bool] = mapped_column(default=True)  # False while awaiting pre-moderation
+    pinned: Mapped[bool] = mapped_column(default=False)
+    original_text: Mapped[str | None] = mapped_column(Text)  # before a facilitator's correction
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    def to_public(self) -> dict:
+    author: Mapped[Participant | None] = relationship()
+
+    @property
+    def gone(self) -> bool:
+        """Withdrawn by its author or merged into another idea: on no screen any more."""
+        return self.withdrawn_at is not None or self.merged_into_id is not None
+
+    @property
+    def on_board(self) -> bool:
+        """Shown to everyone (phase permitting)."""
+        return not self.gone and not self.hidden and self.approved
+
+    def to_public(self, votes: int = 0) -> dict:
         """What every participant may see of this idea (no author: the board is anonymous)."""
-        return {"id": self.id, "text": self.text, "created_at": self.created_at.isoformat()}
+        return {
+            "id": self.id,
+            "text": self.text,
+            "created_at": self.created_at.isoformat(),
+            "pinned": self.pinned,
+            "votes": votes,
+        }
+
+    def to_facilitator(self, votes: int = 0) -> dict:
+        """The idea with what only its session's facilitators see."""
+        return {
+            **self.to_public(votes),
+            "hidden": self.hidden,
+            "pending": not self.approved,
+            "original_text": self.original_text,
+            "author": self.author.display_name if self.author else "",
+        }
+
+
+class Vote(db.Model):
+    """One dot a participant put on an idea (several on one idea when stacking is allowed)."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("brainstorm_sessions.id", ondelete="CASCADE"), index=True
+    )
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

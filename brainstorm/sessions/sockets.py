@@ -1,11 +1,14 @@
-"""Socket.IO: connecting to a session's room, and submitting vraagstukken."""
+"""Socket.IO: entering a session's rooms, and every participant and facilitator command."""
 
-from flask import current_app, session
+from collections import defaultdict
+
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from brainstorm.accounts.access import allow, socket_actor
-from brainstorm.accounts.identity import PARTICIPANT, read_socket_token
+from brainstorm.accounts.identity import PARTICIPANT, PRESENTER, USER, read_socket_token
+from brainstorm.accounts.models import User
 from brainstorm.extensions import socketio
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS
@@ -15,6 +18,10 @@ from brainstorm.workspace.services import clusters_public
 
 CONNECT_RULES = ("participant", "facilitator_of_event", "staff_of_event")
 
+# Who is connected, per session: {session_id: {sid: participant_id}}. Per process; with
+# several processes each counts its own (see README, scaling out).
+_present: dict[int, dict[str, int]] = defaultdict(dict)
+
 
 @socketio.on("connect")
 @allow("public")  # the signed token in `auth` is the check: nothing happens without a valid one
@@ -22,36 +29,75 @@ def on_connect(auth: dict | None = None):
     """Join the session's rooms, then send what the page missed (or a snapshot)."""
     auth = auth if isinstance(auth, dict) else {}
     identity = read_socket_token(auth.get("token"))
-    actor, bs = socket_actor(identity.as_dict() if identity else None, CONNECT_RULES)
+    # A presenter screen is let in on its user's rights, but may only watch.
+    as_checked = identity and {**identity.as_dict(), "kind": identity.kind.replace(PRESENTER, USER)}
+    actor, bs = socket_actor(as_checked, CONNECT_RULES)
     if actor is None:
         raise ConnectionRefusedError(_("Je sessie is verlopen. Laad de pagina opnieuw."))
     session["rt"] = identity.as_dict()
     audiences = [EVERYONE]
-    join_room(realtime.session_room(bs.id))
-    if identity.kind != PARTICIPANT:
+    if identity.kind == PARTICIPANT:
+        audiences.append(realtime.participant_audience(actor.id))
+    elif identity.kind == USER:
         audiences.append(FACILITATORS)
-        join_room(realtime.facilitators_room(bs.id))
+    for audience in audiences:
+        join_room(realtime.audience_room(bs.id, audience))
     last_seq = auth.get("last_seq")
     missed = None
-    if isinstance(last_seq, int) and last_seq >= 0:
+    if isinstance(last_seq, int) and not isinstance(last_seq, bool) and last_seq >= 0:
         limit = current_app.config["REPLAY_LIMIT"]
         missed = realtime.events_since(bs.id, last_seq, audiences, limit)
     if missed is None:
-        emit("session_snapshot", _snapshot(bs))
+        emit("session_snapshot", _snapshot(bs, identity.kind, actor))
     else:
         for event in missed:
             emit(event.name, event.message())
+    if identity.kind == PARTICIPANT:
+        _present[bs.id][request.sid] = actor.id
+    _announce_presence(bs.id)
 
 
-def _snapshot(bs: BrainstormSession) -> dict:
+@socketio.on("disconnect")
+@allow("public")  # leaving needs no rights; it only updates the head count
+def on_disconnect(*_reason):
+    """Count the participant out of the room."""
+    identity = session.get("rt") or {}
+    session_id = identity.get("session_id")
+    if session_id in _present and _present[session_id].pop(request.sid, None) is not None:
+        _announce_presence(session_id)
+
+
+def _presence(session_id: int) -> int:
+    return len(set(_present.get(session_id, {}).values()))
+
+
+def _announce_presence(session_id: int) -> None:
+    realtime.emit_ephemeral(session_id, "presence", {"count": _presence(session_id)})
+
+
+def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> dict:
     # The seq is read first: whatever commits after it arrives again as an event, never lost.
-    seq = realtime.latest_seq(bs.id)
-    return {
-        "seq": seq,
+    snapshot = {
+        "seq": realtime.latest_seq(bs.id),
         "phase": bs.phase,
-        "ideas": [idea.to_public() for idea in services.visible_ideas(bs)],
+        "settings": services.settings_of(bs),
+        "agenda_item": services.agenda_item_of(bs),
+        "timer": services.timer_of(bs),
         "clusters": clusters_public(bs),
+        "presence": _presence(bs.id),
+        "me": None,
     }
+    if kind == USER:
+        snapshot["ideas"] = services.board_for_facilitators(bs)
+    elif kind == PARTICIPANT:
+        snapshot["ideas"] = services.board_for_participant(bs, actor)
+        snapshot["me"] = services.participant_state(bs, actor)
+    else:
+        snapshot["ideas"] = services.board_for_participant(bs, None)
+    return snapshot
+
+
+# --- participants -------------------------------------------------------------------------
 
 
 @socketio.on("submit_idea")
@@ -59,4 +105,132 @@ def _snapshot(bs: BrainstormSession) -> dict:
 def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """A participant sends a vraagstuk; the ack carries its id."""
     idea = services.submit_idea(bs, participant, payload.get("text"), payload.get("client_id"))
+    return {"ok": True, "id": idea.id, "ideas_left": services.ideas_left(bs, participant)}
+
+
+@socketio.on("edit_idea")
+@allow("participant")
+def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+    """The author rewords their vraagstuk."""
+    idea = services.edit_idea(bs, participant, payload.get("idea_id"), payload.get("text"))
     return {"ok": True, "id": idea.id}
+
+
+@socketio.on("withdraw_idea")
+@allow("participant")
+def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+    """The author takes their vraagstuk back."""
+    idea = services.withdraw_idea(bs, participant, payload.get("idea_id"))
+    return {"ok": True, "id": idea.id, "ideas_left": services.ideas_left(bs, participant)}
+
+
+@socketio.on("vote")
+@allow("participant")
+def on_vote(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+    """Put a dot on an idea."""
+    return {"ok": True, **services.vote(bs, participant, payload.get("idea_id"))}
+
+
+@socketio.on("unvote")
+@allow("participant")
+def on_unvote(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+    """Take a dot back."""
+    return {"ok": True, **services.unvote(bs, participant, payload.get("idea_id"))}
+
+
+# --- facilitators -------------------------------------------------------------------------
+
+
+@socketio.on("set_phase")
+@allow("facilitator_of_event")
+def on_set_phase(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Move the session to another phase (and programme item)."""
+    services.set_phase(bs, user, payload.get("phase"), payload.get("agenda_item_id"))
+    return {"ok": True, "phase": bs.phase}
+
+
+@socketio.on("update_settings")
+@allow("facilitator_of_event")
+def on_update_settings(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Change the session's rules."""
+    return {"ok": True, "settings": services.update_settings(bs, user, payload)}
+
+
+@socketio.on("timer_start")
+@allow("facilitator_of_event")
+def on_timer_start(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Start the countdown."""
+    return {"ok": True, "timer": services.start_timer(bs, user, payload.get("seconds"))}
+
+
+@socketio.on("timer_pause")
+@allow("facilitator_of_event")
+def on_timer_pause(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Pause the countdown."""
+    return {"ok": True, "timer": services.pause_timer(bs, user)}
+
+
+@socketio.on("timer_resume")
+@allow("facilitator_of_event")
+def on_timer_resume(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Resume the countdown."""
+    return {"ok": True, "timer": services.resume_timer(bs, user)}
+
+
+@socketio.on("timer_extend")
+@allow("facilitator_of_event")
+def on_timer_extend(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Add or take off time."""
+    return {"ok": True, "timer": services.extend_timer(bs, user, payload.get("seconds"))}
+
+
+@socketio.on("timer_stop")
+@allow("facilitator_of_event")
+def on_timer_stop(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Remove the countdown."""
+    return {"ok": True, "timer": services.stop_timer(bs, user)}
+
+
+@socketio.on("hide_idea")
+@allow("facilitator_of_event")
+def on_hide_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Take an idea off every screen."""
+    return {"ok": True, "id": services.hide_idea(bs, user, payload.get("idea_id")).id}
+
+
+@socketio.on("unhide_idea")
+@allow("facilitator_of_event")
+def on_unhide_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Put a hidden idea back."""
+    return {"ok": True, "id": services.unhide_idea(bs, user, payload.get("idea_id")).id}
+
+
+@socketio.on("approve_idea")
+@allow("facilitator_of_event")
+def on_approve_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Let a pre-moderated idea onto the board."""
+    return {"ok": True, "id": services.approve_idea(bs, user, payload.get("idea_id")).id}
+
+
+@socketio.on("pin_idea")
+@allow("facilitator_of_event")
+def on_pin_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Pin or unpin an idea."""
+    idea = services.pin_idea(bs, user, payload.get("idea_id"), payload.get("pinned"))
+    return {"ok": True, "id": idea.id}
+
+
+@socketio.on("correct_idea")
+@allow("facilitator_of_event")
+def on_correct_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Fix a typo; the original is kept."""
+    idea = services.correct_idea(bs, user, payload.get("idea_id"), payload.get("text"))
+    return {"ok": True, "id": idea.id}
+
+
+@socketio.on("merge_ideas")
+@allow("facilitator_of_event")
+def on_merge_ideas(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Fold one idea into another that says the same."""
+    keep = services.merge_ideas(bs, user, payload.get("keep_id"), payload.get("merge_id"))
+    return {"ok": True, "id": keep.id, "votes": services.vote_counts(bs).get(keep.id, 0)}

@@ -33,13 +33,26 @@ def members_by_cluster(bs: BrainstormSession) -> dict[int, list[Idea]]:
     rows = db.session.execute(
         select(ClusterMember.cluster_id, Idea)
         .join(Idea, Idea.id == ClusterMember.idea_id)
-        .where(Idea.session_id == bs.id, Idea.hidden.is_(False))
+        .where(Idea.session_id == bs.id)
         .order_by(Idea.id)
     )
     members: dict[int, list[Idea]] = {}
     for cluster_id, idea in rows:
-        members.setdefault(cluster_id, []).append(idea)
+        if idea.on_board:
+            members.setdefault(cluster_id, []).append(idea)
     return members
+
+
+def board_by_cluster(bs: BrainstormSession) -> tuple[list[dict], list[str]]:
+    """The results as read after the session: themes in order with their texts, then the rest."""
+    members = members_by_cluster(bs)
+    themes = [
+        {"label": c.label, "ideas": [idea.text for idea in members.get(c.id, [])]}
+        for c in ordered_clusters(bs)
+    ]
+    clustered = {idea.id for ideas in members.values() for idea in ideas}
+    rest = [idea.text for idea in visible_ideas(bs) if idea.id not in clustered]
+    return [theme for theme in themes if theme["ideas"]], rest
 
 
 def clusters_public(bs: BrainstormSession) -> list[dict]:

@@ -19,10 +19,10 @@ def test_every_socket_handler_declares_its_access_rules(app):
     assert undeclared == []
 
 
-def test_only_connect_is_public_among_socket_commands(app):
+def test_only_connecting_and_leaving_are_public_among_socket_handlers(app):
     public = [
         name
         for name, fn in socketio.server.handlers["/"].items()
         if "public" in getattr(fn, "allowed", ())
     ]
-    assert public == ["connect"]
+    assert sorted(public) == ["connect", "disconnect"]
