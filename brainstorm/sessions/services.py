@@ -5,6 +5,7 @@ them (realtime.emit_logged): what a page missed is replayed from that log.
 """
 
 import math
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 from uuid import UUID
@@ -181,12 +182,10 @@ def participant_count(bs: BrainstormSession) -> int:
 
 
 def sessions_of(event: Event) -> list[BrainstormSession]:
-    """An event's live sessions, oldest first."""
-    return list(
-        db.session.scalars(
-            select(BrainstormSession).filter_by(event_id=event.id).order_by(BrainstormSession.id)
-        )
-    )
+    """An event's live sessions, oldest first, archived ones last."""
+    query = select(BrainstormSession).filter_by(event_id=event.id)
+    order = (BrainstormSession.archived_at.is_not(None), BrainstormSession.id)
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 # --- broadcasting ------------------------------------------------------------------------
@@ -256,8 +255,13 @@ def clean_idea_text(text: object) -> str:
     """The vraagstuk as it will be stored, or an InputError that says what is wrong."""
     if not isinstance(text, str):
         raise InputError(_("Vul een vraagstuk in."))
-    # Control characters (pasted binary) would be stored invisibly; tabs and newlines stay.
-    text = "".join(ch for ch in text.replace("\r\n", "\n") if ch in "\n\t" or ch.isprintable())
+    # Control characters (pasted binary) and lone surrogates would be stored invisibly or not
+    # at all; tabs and newlines stay, and so do emoji joiners (category Cf).
+    text = "".join(
+        ch
+        for ch in text.replace("\r\n", "\n")
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
     text = text.strip()
     if not text:
         raise InputError(_("Vul een vraagstuk in."))

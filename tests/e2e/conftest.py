@@ -41,67 +41,88 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server:
+    """gunicorn + gevent on a port and database of its own, as in production; restartable."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+            "SECRET_KEY": "e2e-secret",
+            "BRAINSTORM_RATELIMIT_ENABLED": "false",
+        }
+        self.process: subprocess.Popen | None = None
+        self.info: dict = {}
+
+    def prepare(self) -> dict:
+        """Migrate the database and make a facilitator, an event and a session."""
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": self.env["DATABASE_URL"], "ASYNC_MODE": "threading"}
+        )
+        with app.app_context():
+            upgrade()
+            user = accounts.create_user("facilitator@example.org", PASSWORD, Role.FACILITATOR)
+            event = create_event(
+                user, "Brainstormsessie RATO", date(2026, 12, 14), clock(15, 30), clock(17)
+            )
+            bs = sessions.create_session(event, "Vraagstukken Samen Opleiden")
+            self.info = {
+                "url": self.url,
+                "code": bs.join_code,
+                "session_id": bs.id,
+                "email": user.email,
+                "password": PASSWORD,
+            }
+        return self.info
+
+    def start(self) -> None:
+        """Start gunicorn and wait until it answers."""
+        self.log = open(self.tmp / "server.log", "a")  # noqa: SIM115 - closed in stop()
+        command = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1"]
+        command += ["--no-control-socket", "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urlopen(self.url + "/join", timeout=1).read()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError((self.tmp / "server.log").read_text()) from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        """Stop gunicorn (connections drop, as when a server goes away)."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.log.close()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """Start gunicorn on a free port with a migrated database holding one event and session."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
-        "SECRET_KEY": "e2e-secret",
-        "BRAINSTORM_RATELIMIT_ENABLED": "false",
-    }
-    app = create_app({"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "ASYNC_MODE": "threading"})
-    with app.app_context():
-        upgrade()
-        user = accounts.create_user("facilitator@example.org", PASSWORD, Role.FACILITATOR)
-        event = create_event(
-            user, "Brainstormsessie RATO", date(2026, 12, 14), clock(15, 30), clock(17)
-        )
-        bs = sessions.create_session(event, "Vraagstukken Samen Opleiden")
-        info = {
-            "code": bs.join_code,
-            "session_id": bs.id,
-            "email": user.email,
-            "password": PASSWORD,
-        }
+    """A server shared by the browser tests that do not stop it."""
+    server = Server(tmp_path_factory.mktemp("e2e"))
+    info = server.prepare()
+    server.start()
+    yield info
+    server.stop()
 
-    port = _free_port()
-    log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed at teardown
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-k",
-            "gevent",
-            "-w",
-            "1",
-            "--no-control-socket",
-            "-b",
-            f"127.0.0.1:{port}",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urlopen(url + "/join", timeout=1).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError((tmp / "server.log").read_text()) from None
-            time.sleep(0.2)
-    yield {"url": url, **info}
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server of the test's own, which it may stop and restart."""
+    server = Server(tmp_path)
+    server.prepare()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
