@@ -1,13 +1,34 @@
-// Shared by the live pages: one Socket.IO connection to a session, with the token and the
-// last seq in `auth`, so a reconnect gets exactly what it missed (or a fresh snapshot).
+// Shared by the live pages: one Socket.IO connection to a session (token and last seq in `auth`,
+// so a reconnect gets exactly what it missed, or a fresh snapshot), seq dedupe, commands with a
+// timeout, the status line, the server-corrected clock and countdown, and a keyed list renderer
+// that never loses focus or typing when an item changes under the user's hands.
 /* global io */
 
 export const strings = JSON.parse(document.getElementById("live-strings").textContent);
 
 const ACK_TIMEOUT_MS = 10000;
+const SEEN_MAX = 2000; // remembered seqs; older ones fall below the floor
+
+// "nog {n} stemmen" → "nog 3 stemmen". Strings come from the template (Flask-Babel).
+export function t(key, vars = {}) {
+  const text = strings[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+}
+
+// Dutch and English both have one/other: strings hold `${key}_one` and `${key}_other`.
+export function tn(key, n, vars = {}) {
+  return t(n === 1 ? `${key}_one` : `${key}_other`, { n, ...vars });
+}
 
 export function connectSession({ token, onEvent, onStatus }) {
+  // Every seq at or below `floor` is already in the last snapshot. Above it, a seq is applied
+  // once; events may arrive out of order (several workers, a message queue), so a late one with
+  // a lower seq is still applied when it was not seen. `lastSeq` (the highest) goes to the server.
+  let floor = null;
   let lastSeq = null;
+  const seen = new Set();
+  const latest = new Map(); // key -> seq of the newest event applied for that key
+
   const socket = io({ auth: (cb) => cb({ token, last_seq: lastSeq }) });
 
   socket.on("connect", () => onStatus("online"));
@@ -18,15 +39,24 @@ export function connectSession({ token, onEvent, onStatus }) {
   });
   socket.onAny((name, data) => {
     if (name === "session_snapshot") {
-      lastSeq = data.seq;
+      floor = lastSeq = typeof data?.seq === "number" ? data.seq : null;
+      seen.clear();
+      latest.clear();
     } else if (typeof data?.seq === "number") {
-      if (lastSeq !== null && data.seq <= lastSeq) return; // already seen (snapshot or replay)
-      lastSeq = data.seq;
+      if ((floor !== null && data.seq <= floor) || seen.has(data.seq)) return;
+      seen.add(data.seq);
+      if (lastSeq === null || data.seq > lastSeq) lastSeq = data.seq;
+      if (seen.size > SEEN_MAX) {
+        floor = lastSeq - SEEN_MAX / 2;
+        for (const seq of seen) if (seq <= floor) seen.delete(seq);
+      }
     }
-    onEvent(name, data);
+    if (data?.sent_at) clock.observe(data.sent_at);
+    onEvent(name, data ?? {});
   });
 
-  async function send(command, payload) {
+  async function send(command, payload = {}) {
+    if (!socket.connected) return { ok: false, code: "offline", error: strings.offline_short };
     try {
       return await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(command, payload);
     } catch {
@@ -34,7 +64,17 @@ export function connectSession({ token, onEvent, onStatus }) {
     }
   }
 
-  return { socket, send };
+  // True when this event is not older than one already applied for the same thing (an idea,
+  // its votes, the timer…), so a late arrival never turns newer state back.
+  function fresh(key, seq) {
+    if (typeof seq !== "number") return true;
+    const newest = latest.get(key);
+    if (newest !== undefined && seq < newest) return false;
+    latest.set(key, seq);
+    return true;
+  }
+
+  return { socket, send, fresh };
 }
 
 // A v4 UUID from getRandomValues (randomUUID needs a secure context; a LAN address is not).
@@ -51,37 +91,247 @@ export function showStatus(element, state, detail) {
   element.textContent = detail && state === "refused" ? detail : strings[state];
 }
 
-// The idea board both pages show: keyed by id, so a replayed or resent idea never doubles.
-export class IdeaBoard {
-  constructor(list, { empty, count, mine = new Set() }) {
-    Object.assign(this, { list, empty, count, mine, ideas: new Map() });
+// Idea events carry `{idea}`; older servers sent the idea flat.
+export const ideaOf = (data) => data?.idea ?? data;
+
+export const presenceOf = (value) => (typeof value === "number" ? value : value?.count ?? null);
+
+// Pinned first, then newest first (created_at, then id).
+export function byBoardOrder(a, b) {
+  if (Boolean(a.pinned) !== Boolean(b.pinned)) return a.pinned ? -1 : 1;
+  const ta = Date.parse(a.created_at) || 0;
+  const tb = Date.parse(b.created_at) || 0;
+  return tb - ta || Number(b.id) - Number(a.id);
+}
+
+export const limitOf = (value) => (typeof value === "number" && value > 0 ? value : null);
+
+// A small element builder. Text only ever goes in as text nodes or textContent.
+const PROPERTIES = new Set(["value", "checked", "disabled", "hidden", "type", "maxLength", "rows"]);
+export function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (PROPERTIES.has(key)) node[key] = value;
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+// The server's clock, as far as this page can tell. Every logged event carries `sent_at` (the
+// server's clock when it went out, replays included); network delay only makes the server look
+// behind, so the largest of the recent differences is the best estimate.
+export const clock = {
+  offset: null,
+  samples: [],
+  observe(serverTime) {
+    const at = Date.parse(serverTime);
+    if (Number.isNaN(at)) return;
+    this.samples.push(at - Date.now());
+    if (this.samples.length > 20) this.samples.shift();
+    this.offset = Math.max(...this.samples);
+  },
+  now() {
+    return Date.now() + (this.offset ?? 0);
+  },
+};
+
+const AMSTERDAM_TIME = new Intl.DateTimeFormat("nl-NL", {
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZone: "Europe/Amsterdam",
+});
+
+// "15:30" stays as it is; an ISO moment ("2026-12-14T14:30:00+00:00") becomes Amsterdam HH:MM.
+export function wallClock(value) {
+  if (!value) return "";
+  if (/^\d{1,2}:\d{2}$/.test(value)) return value;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? String(value) : AMSTERDAM_TIME.format(at);
+}
+
+export function agendaTimes(item) {
+  if (!item?.starts_at) return "";
+  const start = wallClock(item.starts_at);
+  return item.ends_at ? `${start}–${wallClock(item.ends_at)}` : start;
+}
+
+export function formatSeconds(total) {
+  const s = Math.max(0, Math.ceil(total));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = String(s % 60).padStart(2, "0");
+  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+// Shows a session timer ({running, ends_at, remaining}) as a ticking mm:ss.
+// `box` is shown only while a timer is set; `display` gets the digits, `note` the words.
+export class Countdown {
+  constructor({ box, display, note, onChange }) {
+    Object.assign(this, { box, display, note, onChange, timer: null, handle: 0 });
   }
 
-  reset(ideas) {
-    this.ideas.clear();
-    this.list.replaceChildren();
-    ideas.forEach((idea) => this.add(idea));
-    this.refresh();
+  set(timer) {
+    this.timer = timer ?? null;
+    clearInterval(this.handle);
+    this.handle = 0;
+    if (this.timer?.running) this.handle = setInterval(() => this.tick(), 250);
+    this.tick();
   }
 
-  add(idea) {
-    if (this.ideas.has(idea.id)) return;
-    this.ideas.set(idea.id, idea);
-    const li = document.createElement("li");
-    li.dataset.id = idea.id;
-    li.textContent = idea.text;
-    if (this.mine.has(idea.id)) li.classList.add("mine");
-    this.list.prepend(li);
-    this.refresh();
+  get state() {
+    const timer = this.timer;
+    if (timer?.running && timer.ends_at) return this.left() > 0 ? "running" : "done";
+    if (timer && !timer.running && typeof timer.remaining === "number") return "paused";
+    return "off";
   }
 
-  markMine(id) {
-    this.mine.add(id);
-    this.list.querySelector(`li[data-id="${id}"]`)?.classList.add("mine");
+  left() {
+    const timer = this.timer;
+    if (timer?.running && timer.ends_at) return Math.max(0, (Date.parse(timer.ends_at) - clock.now()) / 1000);
+    if (typeof timer?.remaining === "number") return Math.max(0, timer.remaining);
+    return null;
   }
 
-  refresh() {
-    this.empty.hidden = this.ideas.size > 0;
-    this.count.textContent = this.ideas.size;
+  tick() {
+    const state = this.state;
+    const left = this.left();
+    this.box.hidden = state === "off";
+    this.box.dataset.state = state;
+    const text = left === null ? "" : formatSeconds(left);
+    if (this.display.textContent !== text) this.display.textContent = text;
+    if (this.note) {
+      const words = { running: strings.timer_running, paused: strings.timer_paused, done: strings.timer_done }[state] ?? "";
+      if (this.note.textContent !== words) this.note.textContent = words;
+    }
+    if (state === "done" && this.handle) {
+      clearInterval(this.handle);
+      this.handle = 0;
+    }
+    this.onChange?.(state, left);
   }
+}
+
+// A list of items keyed by id (one <li data-id> each). `render(item, body, li)` fills the item's
+// body; each <li> also has a polite live region for errors about that item. Only items marked
+// dirty are rebuilt, nodes move only when the order changed, and keyboard focus (and the caret
+// in a textarea) is put back on the same control of the same item after a rebuild.
+export class KeyedList {
+  constructor(list, { render, itemClass = "" }) {
+    Object.assign(this, { list, render, itemClass, nodes: new Map() });
+  }
+
+  sync(items, dirty = true) {
+    const focus = rememberFocus(this.list);
+    const wanted = [];
+    const keep = new Set();
+    for (const item of items) {
+      const id = String(item.id);
+      keep.add(id);
+      let li = this.nodes.get(id);
+      const created = !li;
+      if (created) {
+        li = h("li", { dataset: { id } }, h("div", { class: "item-body" }), h("p", { class: "item-error", "aria-live": "polite" }));
+        this.nodes.set(id, li);
+      }
+      if (created || dirty === true || dirty.has(id)) {
+        li.className = this.itemClass;
+        const body = h("div", { class: "item-body" });
+        this.render(item, body, li);
+        li.firstElementChild.replaceWith(body);
+      }
+      wanted.push(li);
+    }
+    for (const [id, li] of this.nodes) {
+      if (!keep.has(id)) {
+        li.remove();
+        this.nodes.delete(id);
+      }
+    }
+    let cursor = this.list.firstElementChild;
+    for (const li of wanted) {
+      if (li === cursor) cursor = cursor.nextElementSibling;
+      else this.list.insertBefore(li, cursor);
+    }
+    restoreFocus(this.list, focus);
+  }
+
+  error(id, text) {
+    const li = this.nodes.get(String(id));
+    if (li) li.lastElementChild.textContent = text ?? "";
+  }
+
+  clearErrors() {
+    for (const li of this.nodes.values()) li.lastElementChild.textContent = "";
+  }
+}
+
+function rememberFocus(container) {
+  const active = document.activeElement;
+  if (!active || active === container || !container.contains(active)) return null;
+  return {
+    active,
+    id: active.closest("li[data-id]")?.dataset.id,
+    action: active.dataset.action,
+    start: active.selectionStart ?? null,
+    end: active.selectionEnd ?? null,
+  };
+}
+
+function restoreFocus(container, focus) {
+  if (!focus || (focus.active.isConnected && document.activeElement === focus.active)) return;
+  let target = focus.active.isConnected ? focus.active : null;
+  if (!target && focus.id && focus.action) {
+    target = container.querySelector(
+      `li[data-id="${CSS.escape(focus.id)}"] [data-action="${CSS.escape(focus.action)}"]`,
+    );
+  }
+  if (!target || target.disabled) return;
+  target.focus({ preventScroll: true });
+  if (focus.start !== null && typeof target.setSelectionRange === "function") {
+    try {
+      target.setSelectionRange(focus.start, focus.end);
+    } catch {
+      /* not a text control */
+    }
+  }
+}
+
+// Renders clusters ({label, idea_ids}) as <li><h3>label</h3><ul>texts</ul></li>; `ideas` is
+// keyed by String(id), as on every page.
+export function clusterItems(clusters, ideas, { heading = "h3" } = {}) {
+  return clusters.map((cluster) =>
+    h(
+      "li",
+      { dataset: { id: cluster.id } },
+      h(heading, { text: cluster.label }),
+      h(
+        "ul",
+        {},
+        cluster.idea_ids
+          .map((id) => ideas.get(String(id)))
+          .filter(Boolean)
+          .map((idea) => h("li", { text: idea.text })),
+      ),
+    ),
+  );
+}
+
+// Coalesces many changes into one render shortly after the last event of a burst.
+export function scheduler(run, delay = 16) {
+  let handle = 0;
+  return () => {
+    if (!handle) {
+      handle = setTimeout(() => {
+        handle = 0;
+        run();
+      }, delay);
+    }
+  };
 }

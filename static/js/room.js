@@ -1,14 +1,38 @@
-// The participant's page: submit vraagstukken (kept on the device until acked), see the board.
-import { IdeaBoard, connectSession, showStatus, strings, uuid4 } from "./live.js";
+// The participant's page: send vraagstukken (kept on this device until the server has them),
+// edit or withdraw your own while input is open, dot-vote, and follow the session live.
+import {
+  Countdown,
+  KeyedList,
+  agendaTimes,
+  byBoardOrder,
+  clusterItems,
+  connectSession,
+  h,
+  ideaOf,
+  limitOf,
+  presenceOf,
+  scheduler,
+  showStatus,
+  strings,
+  t,
+  tn,
+  uuid4,
+} from "./live.js";
 
-const root = document.getElementById("live");
+const $ = (id) => document.getElementById(id);
+const root = $("live");
 const sessionId = root.dataset.sessionId;
-const maxLength = Number(root.dataset.maxLength);
-const form = document.getElementById("idea-form");
-const textarea = document.getElementById("idea-text");
-const left = document.getElementById("idea-left");
-const error = document.getElementById("idea-error");
-const status = document.getElementById("status");
+const maxLength = Number(root.dataset.maxLength) || 500;
+const form = $("idea-form");
+const textarea = $("idea-text");
+const submitButton = $("idea-submit");
+const charsLeft = $("idea-left");
+const formError = $("idea-error");
+const status = $("status");
+if (root.dataset.resultsUrl) $("results").querySelector("a").href = root.dataset.resultsUrl;
+
+const INPUT_PHASES = new Set(["input", "hidden_input"]);
+const RETRY_MS = 5000;
 
 const store = {
   key: (name) => `brainstorm:${sessionId}:${name}`,
@@ -20,66 +44,312 @@ const store = {
     }
   },
   set(name, value) {
-    localStorage.setItem(this.key(name), JSON.stringify(value));
+    try {
+      localStorage.setItem(this.key(name), JSON.stringify(value));
+    } catch {
+      /* private mode or full: the page still works, it just forgets on reload */
+    }
   },
 };
 
-const board = new IdeaBoard(document.getElementById("ideas"), {
-  empty: document.getElementById("no-ideas"),
-  count: document.getElementById("idea-count"),
-  mine: new Set(store.get("mine", [])),
-});
+const state = {
+  phase: root.dataset.phase || null,
+  agenda: null,
+  settings: {},
+  ideas: new Map(), // String(id) -> idea
+  clusters: [],
+  mine: new Set(store.get("mine", []).map(String)),
+  myVotes: new Map(), // String(idea id) -> my votes on it
+  ideasLeft: null,
+  votesLeft: null,
+  presence: null,
+  editing: null, // {id, text}: the own idea being edited
+  confirming: null, // id of the own idea whose withdrawal waits for a second click
+  busy: new Set(), // ids with a command on its way
+  connected: false,
+};
 
-let pending = store.get("pending", []); // [{client_id, text}] not yet acked by the server
+// Submissions not yet acknowledged: [{client_id, text, code?, error?}], in order.
+let pending = store.get("pending", []).filter((item) => item && item.client_id && item.text);
 let flushing = false;
+let retryHandle = 0;
+
+const inputOpen = () => state.phase === null || INPUT_PHASES.has(state.phase);
+const voting = () => state.phase === "voting";
+
+// ---------------------------------------------------------------- connection and events
+
+const countdown = new Countdown({ box: $("timer"), display: $("timer-display"), note: $("timer-note") });
 
 const live = connectSession({
   token: root.dataset.token,
-  onStatus: (state, detail) => {
-    showStatus(status, state, detail);
-    if (state === "online") flush();
+  onStatus: (connection, detail) => {
+    showStatus(status, connection, detail);
+    state.connected = connection === "online";
+    renderPending();
+    if (state.connected) flush();
   },
-  onEvent: (name, data) => {
-    if (name === "session_snapshot") {
-      board.reset(data.ideas);
-      renderClusters(data.clusters);
-    } else if (name === "idea_added") {
-      board.add(data);
-    } else if (name === "clusters_updated") {
-      renderClusters(data.clusters);
-    }
-  },
+  onEvent,
 });
+
+function onEvent(name, data) {
+  switch (name) {
+    case "session_snapshot":
+      applySnapshot(data);
+      break;
+    case "idea_added":
+    case "idea_updated": {
+      const idea = ideaOf(data);
+      if (idea?.id !== undefined && live.fresh(`idea:${idea.id}`, data.seq)) upsert(idea, data.seq);
+      break;
+    }
+    case "idea_removed":
+      if (live.fresh(`idea:${data.id}`, data.seq)) removeIdea(data);
+      break;
+    case "ideas_revealed":
+      for (const idea of data.ideas ?? []) if (live.fresh(`idea:${idea.id}`, data.seq)) upsert(idea, data.seq);
+      break;
+    case "votes_changed":
+      if (live.fresh(`votes:${data.idea_id}`, data.seq)) setVotes(data.idea_id, data.votes);
+      break;
+    case "phase_changed":
+      if (live.fresh("phase", data.seq)) setPhase(data.phase, data.agenda_item);
+      break;
+    case "settings_changed":
+      if (live.fresh("settings", data.seq)) setSettings(data.settings ?? {});
+      break;
+    case "timer_changed":
+      if (live.fresh("timer", data.seq)) countdown.set(data.timer);
+      break;
+    case "clusters_updated":
+      if (live.fresh("clusters", data.seq)) {
+        state.clusters = data.clusters ?? [];
+        clustersSoon();
+      }
+      break;
+    case "presence":
+      state.presence = presenceOf(data);
+      renderPresence();
+      break;
+    case "session_reset":
+      // A rehearsal was wiped: this participant and everything typed for it are gone.
+      for (const name of ["pending", "mine", "draft"]) localStorage.removeItem(store.key(name));
+      window.location.reload();
+      break;
+    default:
+      break;
+  }
+}
+
+function applySnapshot(data) {
+  state.phase = data.phase ?? state.phase;
+  state.agenda = data.agenda_item ?? null;
+  state.settings = data.settings ?? {};
+  state.ideas = new Map((data.ideas ?? []).filter((idea) => !idea.hidden).map((idea) => [String(idea.id), idea]));
+  state.clusters = data.clusters ?? [];
+  const me = data.me ?? {};
+  if (Array.isArray(me.ideas)) {
+    state.mine = new Set(me.ideas.map(String));
+    saveMine();
+  }
+  state.myVotes = new Map(Object.entries(me.votes ?? {}).map(([id, n]) => [String(id), Number(n) || 0]));
+  state.ideasLeft = typeof me.ideas_left === "number" ? me.ideas_left : null;
+  state.votesLeft = typeof me.votes_left === "number" ? me.votes_left : null;
+  if ("presence" in data) state.presence = presenceOf(data.presence);
+  if (state.editing && !state.ideas.has(state.editing.id)) state.editing = null;
+  if (state.confirming && !state.ideas.has(state.confirming)) state.confirming = null;
+  countdown.set(data.timer);
+  renderAll();
+  if (inputOpen()) retryRefused(["phase_closed"]);
+}
+
+function upsert(idea, seq) {
+  const id = String(idea.id);
+  if (idea.hidden) {
+    removeIdea({ id, reason: "hidden" });
+    return;
+  }
+  const old = state.ideas.get(id);
+  // votes_changed may already have brought a newer count than this copy of the idea.
+  if (old && !live.fresh(`votes:${id}`, seq)) idea = { ...idea, votes: old.votes };
+  state.ideas.set(id, idea);
+  ideaChanged(id);
+  if (!old || old.text !== idea.text) clustersSoon();
+}
+
+function removeIdea({ id, reason, into }) {
+  id = String(id);
+  if (reason === "merged" && into !== undefined && into !== null) {
+    // My votes went along to the idea it was merged into (once, unless stacking is on).
+    const mineHere = state.myVotes.get(id) ?? 0;
+    if (mineHere) {
+      const target = String(into);
+      const there = state.myVotes.get(target) ?? 0;
+      if (state.settings.vote_stacking) state.myVotes.set(target, there + mineHere);
+      else {
+        // Without stacking a vote on both counts once; the other comes back to spend again.
+        state.myVotes.set(target, Math.max(there, mineHere));
+        if (there && state.votesLeft !== null) state.votesLeft += Math.min(there, mineHere);
+        renderPhase();
+      }
+      ideaChanged(target);
+    }
+  }
+  state.myVotes.delete(id);
+  if (reason === "withdrawn" && state.mine.delete(id)) saveMine();
+  if (state.editing?.id === id) state.editing = null;
+  if (state.confirming === id) state.confirming = null;
+  if (state.ideas.delete(id)) {
+    renderSoon();
+    clustersSoon();
+  }
+}
+
+function setVotes(ideaId, votes) {
+  const id = String(ideaId);
+  const idea = state.ideas.get(id);
+  if (!idea || typeof votes !== "number") return;
+  state.ideas.set(id, { ...idea, votes });
+  ideaChanged(id);
+}
+
+function setPhase(phase, agenda) {
+  const wasOpen = inputOpen();
+  state.phase = phase ?? state.phase;
+  state.agenda = agenda ?? null;
+  if (state.phase === "hidden_input") {
+    // As in a snapshot: only your own until the facilitator reveals them all (ideas_revealed).
+    for (const id of [...state.ideas.keys()]) if (!state.mine.has(id)) state.ideas.delete(id);
+    clustersSoon();
+  }
+  if (!inputOpen()) {
+    state.editing = null;
+    state.confirming = null;
+  }
+  renderAll();
+  if (inputOpen() && !wasOpen) retryRefused(["phase_closed"]);
+}
+
+function setSettings(settings) {
+  const before = { ideas: limitOf(state.settings.idea_limit), votes: limitOf(state.settings.vote_budget) };
+  const after = { ideas: limitOf(settings.idea_limit), votes: limitOf(settings.vote_budget) };
+  // The ack and the snapshot say exactly how many are left; a new limit shifts that by the difference.
+  if (before.ideas !== after.ideas) {
+    if (after.ideas === null) state.ideasLeft = null;
+    else if (before.ideas !== null && state.ideasLeft !== null) {
+      state.ideasLeft = Math.max(0, state.ideasLeft + after.ideas - before.ideas);
+    } else state.ideasLeft = Math.max(0, after.ideas - [...state.mine].filter((id) => state.ideas.has(id)).length);
+  }
+  if (before.votes !== after.votes) {
+    const used = [...state.myVotes.values()].reduce((sum, n) => sum + n, 0);
+    if (after.votes === null) state.votesLeft = null;
+    else if (before.votes !== null && state.votesLeft !== null) {
+      state.votesLeft = Math.max(0, state.votesLeft + after.votes - before.votes);
+    } else state.votesLeft = Math.max(0, after.votes - used);
+  }
+  state.settings = settings;
+  renderAll();
+  retryRefused(["limit_reached"]);
+}
+
+// ---------------------------------------------------------------- sending vraagstukken
+
+function savePending() {
+  store.set(
+    "pending",
+    pending.map(({ client_id, text, code, error }) => ({ client_id, text, code, error })),
+  );
+}
+
+function saveMine() {
+  store.set("mine", [...state.mine]);
+}
+
+function markMine(id) {
+  id = String(id);
+  if (state.mine.has(id)) return;
+  state.mine.add(id);
+  saveMine();
+  ideaChanged(id);
+}
 
 async function flush() {
   if (flushing) return;
   flushing = true;
-  while (pending.length && live.socket.connected) {
-    const item = pending[0];
-    const ack = await live.send("submit_idea", item);
-    if (ack.code === "timeout") break; // keep it; the next connect sends it again
-    pending.shift();
-    store.set("pending", pending);
-    if (ack.ok) {
-      board.markMine(ack.id);
-      store.set("mine", [...board.mine]);
-    } else {
-      error.textContent = ack.error;
-      if (!textarea.value) textarea.value = item.text;
+  try {
+    for (;;) {
+      const item = pending.find((p) => !p.error);
+      if (!item || !live.socket.connected) break;
+      item.sending = true;
+      renderPending();
+      const ack = await live.send("submit_idea", { text: item.text, client_id: item.client_id });
+      item.sending = false;
+      if (ack.code === "timeout" || ack.code === "offline") {
+        retryLater(); // kept; sent again on the next try or connect
+        break;
+      }
+      if (ack.ok) {
+        pending = pending.filter((p) => p !== item);
+        markMine(ack.id);
+        if (typeof ack.ideas_left === "number") state.ideasLeft = ack.ideas_left;
+      } else if (ack.code !== "phase_closed" && ack.code !== "limit_reached" && !textarea.value.trim()) {
+        // Refused for its content: back into the field so it can be fixed, with the reason.
+        pending = pending.filter((p) => p !== item);
+        textarea.value = item.text;
+        updateCounter();
+        formError.textContent = ack.error;
+      } else {
+        item.code = ack.code;
+        item.error = ack.error;
+      }
+      savePending();
+      renderPending();
+      renderForm();
+    }
+  } finally {
+    flushing = false;
+    renderPending();
+  }
+}
+
+function retryLater() {
+  if (retryHandle) return;
+  retryHandle = setTimeout(() => {
+    retryHandle = 0;
+    flush();
+  }, RETRY_MS);
+}
+
+// Try again what was refused for a reason that has gone away (input open again, higher limit).
+function retryRefused(codes) {
+  let changed = false;
+  for (const item of pending) {
+    if (item.error && codes.includes(item.code)) {
+      delete item.error;
+      delete item.code;
+      changed = true;
     }
   }
-  flushing = false;
+  if (changed) {
+    savePending();
+    renderPending();
+  }
+  flush();
+}
+
+function unsentCount() {
+  return pending.filter((p) => !p.error).length;
 }
 
 function updateCounter() {
-  left.textContent = maxLength - textarea.value.length;
+  charsLeft.textContent = maxLength - textarea.value.length;
   store.set("draft", textarea.value);
 }
 
 textarea.value = store.get("draft", "");
 updateCounter();
 textarea.addEventListener("input", () => {
-  error.textContent = "";
+  formError.textContent = "";
   updateCounter();
 });
 
@@ -87,37 +357,355 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = textarea.value.trim();
   if (!text) {
-    error.textContent = strings.empty;
+    formError.textContent = strings.empty;
     textarea.focus();
     return;
   }
+  if (text.length > maxLength) {
+    formError.textContent = strings.too_long;
+    textarea.focus();
+    return;
+  }
+  if (!inputOpen()) {
+    formError.textContent = strings.input_closed;
+    return;
+  }
   pending.push({ client_id: uuid4(), text });
-  store.set("pending", pending);
+  savePending();
   textarea.value = "";
   updateCounter();
-  if (!live.socket.connected) showStatus(status, "offline");
+  formError.textContent = "";
+  renderPending();
+  renderForm();
   flush();
 });
 
-function renderClusters(clusters) {
-  const section = document.getElementById("clusters-section");
-  const list = document.getElementById("clusters");
-  section.hidden = clusters.length === 0;
-  list.replaceChildren(
-    ...clusters.map((cluster) => {
-      const li = document.createElement("li");
-      const h3 = document.createElement("h3");
-      h3.textContent = cluster.label;
-      const ul = document.createElement("ul");
-      for (const id of cluster.idea_ids) {
-        const idea = board.ideas.get(id);
-        if (!idea) continue;
-        const item = document.createElement("li");
-        item.textContent = idea.text;
-        ul.append(item);
-      }
-      li.append(h3, ul);
-      return li;
-    }),
-  );
+// ---------------------------------------------------------------- own ideas: edit, withdraw
+
+async function ideaCommand(idea, command, payload) {
+  const id = String(idea.id);
+  state.busy.add(id);
+  ideas.error(id, "");
+  renderIdeasNow(new Set([id]));
+  const ack = await live.send(command, payload);
+  state.busy.delete(id);
+  if (!ack.ok) ideas.error(id, ack.error);
+  return ack;
 }
+
+function startEdit(idea) {
+  const others = [state.editing?.id, state.confirming].filter(Boolean);
+  state.editing = { id: String(idea.id), text: idea.text };
+  state.confirming = null;
+  renderIdeasNow(new Set([String(idea.id), ...others]), { id: String(idea.id), action: "edit-text" });
+}
+
+function cancelEdit(idea) {
+  state.editing = null;
+  renderIdeasNow(new Set([String(idea.id)]), { id: String(idea.id), action: "edit" });
+}
+
+async function saveEdit(idea) {
+  const text = state.editing?.text.trim() ?? "";
+  if (!text) {
+    ideas.error(idea.id, strings.empty);
+    return;
+  }
+  if (text.length > maxLength) {
+    ideas.error(idea.id, strings.too_long);
+    return;
+  }
+  const ack = await ideaCommand(idea, "edit_idea", { idea_id: idea.id, text });
+  if (ack.ok) {
+    state.editing = null;
+    const current = state.ideas.get(String(idea.id));
+    if (current) state.ideas.set(String(idea.id), { ...current, text }); // idea_updated follows
+    clustersSoon();
+  }
+  renderIdeasNow(new Set([String(idea.id)]), ack.ok ? { id: String(idea.id), action: "edit" } : null);
+}
+
+async function withdraw(idea) {
+  const id = String(idea.id);
+  if (state.confirming !== id) {
+    const previous = state.confirming;
+    state.confirming = id;
+    renderIdeasNow(new Set([id, previous].filter(Boolean)));
+    return;
+  }
+  state.confirming = null;
+  const ack = await ideaCommand(idea, "withdraw_idea", { idea_id: idea.id });
+  if (ack.ok) {
+    if (typeof ack.ideas_left === "number") state.ideasLeft = ack.ideas_left;
+    else if (state.ideasLeft !== null) {
+      state.ideasLeft = Math.min(limitOf(state.settings.idea_limit) ?? Infinity, state.ideasLeft + 1);
+    }
+    removeIdea({ id, reason: "withdrawn" }); // idea_removed follows; this just does not wait for it
+    renderForm();
+    retryRefused(["limit_reached"]);
+  } else renderIdeasNow(new Set([id]));
+}
+
+// ---------------------------------------------------------------- voting
+
+function applyMyVotes(ideaId, votes) {
+  if (!votes || typeof votes !== "object") return;
+  for (const [id, n] of Object.entries(votes)) state.myVotes.set(String(id), Number(n) || 0);
+  // A map that leaves out the idea just voted on means none are left on it.
+  if (!(String(ideaId) in votes)) state.myVotes.set(String(ideaId), 0);
+}
+
+async function castVote(idea, command) {
+  const ack = await ideaCommand(idea, command, { idea_id: idea.id });
+  if (ack.ok) {
+    if (typeof ack.votes_left === "number") state.votesLeft = ack.votes_left;
+    applyMyVotes(idea.id, ack.votes);
+    renderAll();
+  } else renderIdeasNow(new Set([String(idea.id)]));
+}
+
+// ---------------------------------------------------------------- rendering
+
+const ideas = new KeyedList($("ideas"), { render: renderIdea, itemClass: "idea" });
+const pendingList = new KeyedList($("pending"), { render: renderPendingItem, itemClass: "idea pending" });
+const dirty = new Set();
+let allDirty = true;
+
+function ideaChanged(id) {
+  dirty.add(String(id));
+  renderSoon();
+}
+
+const renderSoon = scheduler(() => renderIdeasNow());
+const clustersSoon = scheduler(renderClusters, 50);
+
+function renderAll() {
+  allDirty = true;
+  renderPhase();
+  renderForm();
+  renderPresence();
+  renderIdeasNow();
+  renderClusters();
+}
+
+function renderIdeasNow(extra, focusAfter) {
+  const marked = allDirty ? true : new Set([...dirty, ...(extra ?? [])]);
+  allDirty = false;
+  dirty.clear();
+  ideas.sync([...state.ideas.values()].sort(byBoardOrder), marked);
+  $("idea-count").textContent = state.ideas.size;
+  $("no-ideas").hidden = state.ideas.size > 0;
+  if (focusAfter) {
+    $("ideas")
+      .querySelector(`li[data-id="${CSS.escape(focusAfter.id)}"] [data-action="${focusAfter.action}"]`)
+      ?.focus();
+  }
+}
+
+// Buttons stay focusable while busy or unavailable (aria-disabled), so a keyboard user keeps
+// their place when the item is redrawn; a click on an unavailable one explains why.
+function actionButton(action, text, onClick, { describedBy, unavailable = null, cls = "secondary outline" } = {}) {
+  return h("button", {
+    type: "button",
+    class: `small ${cls}`,
+    text,
+    dataset: { action },
+    "aria-describedby": describedBy,
+    "aria-disabled": unavailable ? "true" : null,
+    onclick: (event) => {
+      const li = event.currentTarget.closest("li[data-id]");
+      if (unavailable) {
+        if (li) (li.closest("#ideas") ? ideas : pendingList).error(li.dataset.id, unavailable);
+        return;
+      }
+      if (li && state.busy.has(li.dataset.id)) return;
+      onClick();
+    },
+  });
+}
+
+function renderIdea(idea, body, li) {
+  const id = String(idea.id);
+  const mine = state.mine.has(id);
+  const textId = `idea-${id}-text`;
+  li.classList.toggle("mine", mine);
+  li.classList.toggle("pinned", Boolean(idea.pinned));
+  if (state.busy.has(id)) li.setAttribute("aria-busy", "true");
+  else li.removeAttribute("aria-busy");
+
+  if (state.editing?.id === id) {
+    const editId = `idea-${id}-edit`;
+    body.append(
+      h(
+        "form",
+        {
+          class: "edit-form",
+          onsubmit: (event) => {
+            event.preventDefault();
+            saveEdit(idea);
+          },
+        },
+        h("label", { for: editId, text: strings.edit_label }),
+        h("textarea", {
+          id: editId,
+          rows: 3,
+          maxLength,
+          value: state.editing.text,
+          dataset: { action: "edit-text" },
+          oninput: (event) => {
+            if (state.editing) state.editing.text = event.target.value;
+          },
+        }),
+        h(
+          "div",
+          { class: "idea-actions" },
+          h("button", { type: "submit", class: "small", text: strings.save, dataset: { action: "edit-save" } }),
+          actionButton("edit-cancel", strings.cancel, () => cancelEdit(idea)),
+        ),
+      ),
+    );
+  } else {
+    body.append(h("p", { class: "idea-text", id: textId, text: idea.text }));
+  }
+
+  const showVotes = voting() || state.phase === "closed" || (idea.votes ?? 0) > 0;
+  const tags = [
+    idea.pinned && h("span", { class: "tag tag-pin", text: strings.pinned }),
+    mine && h("span", { class: "tag tag-mine", text: strings.you }),
+    idea.pending && h("span", { class: "tag tag-wait", text: strings.awaiting_approval }),
+    showVotes && h("span", { class: "tag tag-votes", text: tn("votes", idea.votes ?? 0) }),
+  ].filter(Boolean);
+  if (tags.length) body.append(h("p", { class: "idea-tags" }, tags));
+
+  const actions = [];
+  if (mine && inputOpen() && state.editing?.id !== id) {
+    if (state.confirming === id) {
+      actions.push(
+        actionButton("withdraw", strings.withdraw_confirm, () => withdraw(idea), { describedBy: textId, cls: "danger" }),
+        actionButton("withdraw-cancel", strings.keep, () => {
+          state.confirming = null;
+          renderIdeasNow(new Set([id]), { id, action: "withdraw" });
+        }),
+      );
+    } else {
+      actions.push(
+        actionButton("edit", strings.edit, () => startEdit(idea), { describedBy: textId }),
+        actionButton("withdraw", strings.withdraw, () => withdraw(idea), { describedBy: textId }),
+      );
+    }
+  }
+  if (voting()) actions.push(voteControls(idea, textId));
+  if (actions.length) body.append(h("div", { class: "idea-actions" }, actions));
+}
+
+function voteControls(idea, textId) {
+  const id = String(idea.id);
+  const n = state.myVotes.get(id) ?? 0;
+  const stacking = Boolean(state.settings.vote_stacking);
+  const outOfVotes = state.votesLeft !== null && state.votesLeft <= 0;
+  const parts = [];
+  if (n > 0) {
+    parts.push(h("span", { class: "my-votes", text: stacking ? tn("my_votes", n) : strings.voted }));
+    parts.push(actionButton("unvote", strings.unvote, () => castVote(idea, "unvote"), { describedBy: textId }));
+  }
+  if (stacking || n === 0) {
+    parts.push(
+      actionButton("vote", n > 0 ? strings.vote_more : strings.vote, () => castVote(idea, "vote"), {
+        describedBy: textId,
+        unavailable: outOfVotes ? strings.votes_none_left : null,
+        cls: "vote",
+      }),
+    );
+  }
+  return h("div", { class: "vote-controls" }, parts);
+}
+
+function renderPendingItem(item, body) {
+  body.append(h("p", { class: "idea-text", text: item.text }));
+  let note;
+  if (item.error) {
+    note = item.code === "phase_closed" ? t("not_sent_closed", { error: item.error }) : t("not_sent", { error: item.error });
+  } else if (!state.connected) note = strings.queued;
+  else note = strings.sending;
+  body.append(h("p", { class: `pending-note${item.error ? " field-error" : ""}`, text: note }));
+  if (item.error) {
+    body.append(
+      h(
+        "div",
+        { class: "idea-actions" },
+        actionButton("restore", strings.back_to_field, () => restorePending(item)),
+        actionButton("discard", strings.discard, () => {
+          pending = pending.filter((p) => p !== item);
+          savePending();
+          renderPending();
+          renderForm();
+        }),
+      ),
+    );
+  }
+}
+
+function restorePending(item) {
+  const current = textarea.value.trim();
+  textarea.value = current ? `${current}\n${item.text}` : item.text;
+  pending = pending.filter((p) => p !== item);
+  savePending();
+  updateCounter();
+  renderPending();
+  renderForm();
+  if (!form.hidden) textarea.focus();
+}
+
+function renderPending() {
+  pendingList.sync(pending.map((item) => ({ ...item, id: item.client_id })));
+  $("pending-section").hidden = pending.length === 0;
+  $("pending-count").textContent = pending.length;
+}
+
+function renderPhase() {
+  const phase = state.phase;
+  $("phase-label").textContent = strings.phases?.[phase] ?? "";
+  const agenda = state.agenda;
+  $("agenda-title").textContent = agenda?.title ?? "";
+  $("agenda-time").textContent = agendaTimes(agenda);
+  $("phase-box").dataset.phase = phase ?? "";
+  let help = strings.phase_help?.[phase] ?? "";
+  if (phase === "voting") help = `${help} ${state.settings.vote_stacking ? strings.stacking_on : strings.stacking_off}`;
+  $("phase-help").textContent = help;
+  $("results").hidden = phase !== "closed";
+
+  $("votes-box").hidden = !voting();
+  $("votes-left").textContent =
+    state.votesLeft === null ? strings.votes_unlimited : state.votesLeft > 0 ? tn("votes_left", state.votesLeft) : strings.votes_none_left_short;
+}
+
+function renderForm() {
+  const open = inputOpen();
+  form.hidden = !open;
+  const closedNote = $("input-closed");
+  const draft = textarea.value.trim();
+  // After the session the phase words say it all; a kept draft is still worth a line.
+  closedNote.hidden = open || (state.phase === "closed" && !draft);
+  closedNote.textContent = open ? "" : draft ? `${strings.input_closed} ${strings.draft_kept}` : strings.input_closed;
+
+  const left = state.ideasLeft === null ? null : Math.max(0, state.ideasLeft - unsentCount());
+  const leftNote = $("ideas-left");
+  leftNote.textContent = left === null ? "" : left > 0 ? tn("ideas_left", left) : strings.ideas_none_left;
+  leftNote.hidden = left === null;
+  submitButton.disabled = open && left === 0;
+  $("premod-note").hidden = !state.settings.premoderation;
+}
+
+function renderPresence() {
+  $("presence").textContent = state.presence === null ? "" : tn("participants", state.presence);
+}
+
+function renderClusters() {
+  const list = $("clusters");
+  list.replaceChildren(...clusterItems(state.clusters, state.ideas));
+  $("clusters-section").hidden = state.clusters.length === 0;
+}
+
+renderPhase();
+renderForm();
+renderPending();

@@ -1,6 +1,7 @@
 """A real server (gunicorn + gevent, as in production) and real Chromium for browser tests."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -100,8 +101,13 @@ class Server:
     def stop(self) -> None:
         """Stop gunicorn (connections drop, as when a server goes away)."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+            # SIGINT is gunicorn's quick shutdown: open websockets are dropped, not waited for.
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.log.close()
 
 
