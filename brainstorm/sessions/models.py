@@ -122,6 +122,8 @@ class Idea(db.Model):
             "created_at": self.created_at.isoformat(),
             "pinned": self.pinned,
             "votes": votes,
+            # Only the author and the facilitators ever receive an idea that is still pending.
+            "pending": not self.approved,
         }
 
     def to_facilitator(self, votes: int = 0) -> dict:
@@ -129,7 +131,6 @@ class Idea(db.Model):
         return {
             **self.to_public(votes),
             "hidden": self.hidden,
-            "pending": not self.approved,
             "original_text": self.original_text,
             "author": self.author.display_name if self.author else "",
         }

@@ -14,6 +14,7 @@ from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS
 from brainstorm.sessions import services
 from brainstorm.sessions.models import BrainstormSession, Participant
+from brainstorm.timeutil import utcnow
 from brainstorm.workspace.services import clusters_public
 
 CONNECT_RULES = ("participant", "facilitator_of_event", "staff_of_event")
@@ -79,6 +80,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
     # The seq is read first: whatever commits after it arrives again as an event, never lost.
     snapshot = {
         "seq": realtime.latest_seq(bs.id),
+        "sent_at": utcnow().isoformat(),
         "phase": bs.phase,
         "settings": services.settings_of(bs),
         "agenda_item": services.agenda_item_of(bs),

@@ -143,6 +143,8 @@ def test_premoderated_ideas_wait_for_approval(room):
     command(console, "update_settings", premoderation=True)
     idea_id = submit(alice, "Graag eerst nakijken")["id"]
     assert received(bob, "idea_added") == []
+    (own,) = received(alice, "idea_added")
+    assert own["idea"]["pending"] is True  # the author sees it is waiting
     (pending,) = received(console, "idea_moderated")
     assert pending["idea"]["pending"] is True and pending["idea"]["author"] == "Alice"
     assert command(bob, "approve_idea", idea_id=idea_id)["code"] == "not_allowed"
