@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from brainstorm.extensions import db
 from brainstorm.realtime.services import latest_seq
-from brainstorm.sessions.models import Idea
+from brainstorm.sessions.models import Idea, Participant
 from tests.helpers import received
 
 TEXT = "Wie betaalt de werkplekbegeleider als de subsidie stopt?"
@@ -82,6 +82,22 @@ def test_connect_without_valid_token_is_refused(app, make_session):
     make_session()
     assert not socketio.test_client(app, auth={"token": "forged"}).is_connected()
     assert not socketio.test_client(app).is_connected()
+
+
+def test_expired_token_and_unknown_session_are_refused(app, make_session, join):
+    from brainstorm.accounts.identity import PARTICIPANT, socket_token
+    from brainstorm.extensions import socketio
+
+    bs = make_session()
+    join(bs)
+    participant_id = db.session.scalar(select(Participant.id))
+    with app.test_request_context():
+        unknown = socket_token(PARTICIPANT, participant_id, bs.id + 100)
+        valid = socket_token(PARTICIPANT, participant_id, bs.id)
+    assert not socketio.test_client(app, auth={"token": unknown}).is_connected()
+    assert socketio.test_client(app, auth={"token": valid}).is_connected()
+    app.config["SOCKET_TOKEN_MAX_AGE"] = -1  # every token is now older than allowed
+    assert not socketio.test_client(app, auth={"token": valid}).is_connected()
 
 
 def test_reconnect_replays_only_what_was_missed(make_session, join, reconnect):
