@@ -12,6 +12,7 @@ from uuid import UUID
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -302,9 +303,10 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
     _require_input_open(bs)
     if ideas_left(bs, author) <= 0:
         raise LimitReached(
-            _(
-                "Je hebt al %(n)d vraagstukken ingestuurd; meer kan niet in deze sessie.",
-                n=bs.idea_limit,
+            ngettext(
+                "Je hebt al %(num)d vraagstuk ingestuurd; meer kan niet in deze sessie.",
+                "Je hebt al %(num)d vraagstukken ingestuurd; meer kan niet in deze sessie.",
+                bs.idea_limit,
             )
         )
     idea = Idea(
