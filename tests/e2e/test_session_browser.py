@@ -58,6 +58,8 @@ def test_facilitator_opens_input_then_voting_and_counts_show(live_server, new_pa
     ).click()
     expect(console.locator("#ideas li", has_text=texts[0])).to_contain_text("2 stemmen")
     expect(people[0].locator("#ideas li", has_text=texts[0])).to_contain_text("2 stemmen")
+    people[0].set_viewport_size({"width": 360, "height": 740})  # a small phone
+    assert people[0].evaluate("document.documentElement.scrollWidth") <= 360
     for page in [*people, console]:
         assert page.errors == [], page.errors
 
