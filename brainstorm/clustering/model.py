@@ -255,8 +255,9 @@ def _spectral_labels(
             balanced = int(np.bincount(labels).min()) >= MIN_AUTO_CLUSTER_SIZE
             candidates.append((scores[candidate], balanced, candidate))
         # Modularity, not the silhouette: on the graph's own terms it peaks near the number of
-        # topics (SIB-200 nl: 12 for 7 gold topics; the demo's 5 themes: 5), where the silhouette of the spectral
-        # embedding always preferred 2 and that of the TF-IDF space always the largest k.
+        # topics (SIB-200 nl: 12 for 7 gold topics; the demo's 5 themes: 5), where the
+        # silhouette of the spectral embedding always preferred 2 and that of the TF-IDF space
+        # always the largest k.
         # Partitions that split off pairs of stragglers come last: such texts show up as
         # outliers instead. max() keeps the first of equal scores, the smaller k.
         eligible = [c for c in candidates if c[1]] or candidates
