@@ -30,9 +30,12 @@ def on_connect(auth: dict | None = None):
     """Join the session's rooms, then send what the page missed (or a snapshot)."""
     auth = auth if isinstance(auth, dict) else {}
     identity = read_socket_token(auth.get("token"))
-    # A presenter screen is let in on its user's rights, but may only watch.
-    as_checked = identity and {**identity.as_dict(), "kind": identity.kind.replace(PRESENTER, USER)}
-    actor, bs = socket_actor(as_checked, CONNECT_RULES)
+    checked = identity.as_dict() if identity else None
+    if identity and identity.kind == PRESENTER:
+        # A presenter screen is let in on its user's rights, but may only watch: commands
+        # check the kind kept below, which stays "presenter".
+        checked["kind"] = USER
+    actor, bs = socket_actor(checked, CONNECT_RULES)
     if actor is None:
         raise ConnectionRefusedError(_("Je sessie is verlopen. Laad de pagina opnieuw."))
     session["rt"] = identity.as_dict()
