@@ -36,6 +36,14 @@ class Sector(StrEnum):
     OTHER = "anders"
 
 
+class SplitRule(StrEnum):
+    """How participants are divided over breakout groups (late joiners too)."""
+
+    RANDOM = "random"  # balanced sizes
+    SECTOR = "sector"  # one group per sector (po / vo / mbo / anders)
+    CHOICE = "choice"  # people pick a group, up to its capacity
+
+
 class BrainstormSession(db.Model):
     """One live room of an event, entered with a join code."""
 
@@ -57,10 +65,47 @@ class BrainstormSession(db.Model):
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timer_remaining: Mapped[int | None]
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Breakout groups: while apart, ideas, votes, phase and timer live inside each group.
+    split_rule: Mapped[str | None] = mapped_column(String(10))
+    groups_apart: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
     agenda_item: Mapped[AgendaItem | None] = relationship()
+
+
+class BreakoutGroup(db.Model):
+    """A deelsessie: its own room, board, phase and timer while the groups are apart."""
+
+    __tablename__ = "breakout_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("brainstorm_sessions.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    sector: Mapped[str] = mapped_column(String(10), default="")  # for the sector rule
+    capacity: Mapped[int | None]  # for the choice rule
+    # use_alter: groups and participants point at each other; the cycle is broken here.
+    host_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL", use_alter=True)
+    )
+    phase: Mapped[str] = mapped_column(String(20), default=Phase.INPUT)
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timer_remaining: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)  # False once back in the plenary
+
+    def to_public(self, members: int = 0) -> dict:
+        """The group as every page shows it."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "members": members,
+            "capacity": self.capacity,
+            "phase": self.phase,
+            "host_id": self.host_id,
+        }
 
 
 class Participant(db.Model):
@@ -74,9 +119,13 @@ class Participant(db.Model):
     )
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), default="")
     sector: Mapped[str] = mapped_column(String(10), default="")
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("breakout_groups.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[BrainstormSession] = relationship()
+    group: Mapped[BreakoutGroup | None] = relationship(foreign_keys=[group_id])
 
 
 class Idea(db.Model):
@@ -100,9 +149,14 @@ class Idea(db.Model):
     original_text: Mapped[str | None] = mapped_column(Text)  # before a facilitator's correction
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    # The breakout group it was sent in: kept after the return to the plenary, as its label.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("breakout_groups.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[Participant | None] = relationship()
+    group: Mapped[BreakoutGroup | None] = relationship()
 
     @property
     def gone(self) -> bool:
@@ -122,6 +176,7 @@ class Idea(db.Model):
             "created_at": self.created_at.isoformat(),
             "pinned": self.pinned,
             "votes": votes,
+            "group": self.group.name if self.group else None,
             # Only the author and the facilitators ever receive an idea that is still pending.
             "pending": not self.approved,
         }

@@ -17,20 +17,23 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
-from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
+from brainstorm.errors import InputError, LimitReached, NotAllowed, NotFound, PhaseClosed
 from brainstorm.events.models import AgendaItem, Event
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
+from brainstorm.sessions import grouping
 from brainstorm.sessions.codes import generate_code, is_valid_code, normalise_code
 from brainstorm.sessions.models import (
     DISPLAY_NAME_MAX,
     INPUT_PHASES,
     BrainstormSession,
+    BreakoutGroup,
     Idea,
     Participant,
     Phase,
     Sector,
+    SplitRule,
     Vote,
 )
 from brainstorm.timeutil import utcnow
@@ -80,7 +83,14 @@ def join_session(bs: BrainstormSession, display_name: str = "", sector: str = ""
         raise PhaseClosed(_("Deze sessie is afgesloten."))
     participant = Participant(session=bs, display_name=name, sector=sector)
     db.session.add(participant)
-    db.session.commit()
+    db.session.flush()
+    events = []
+    if bs.groups_apart:
+        # Late joiners are placed by the same rule as everyone else (or choose themselves).
+        group_id = grouping.place(bs.split_rule or "", sector, _slots(bs))
+        if group_id is not None:
+            events += _assign(bs, participant, db.session.get(BreakoutGroup, group_id), "system")
+    _commit_and_emit(events)
     return participant
 
 
@@ -113,11 +123,18 @@ def board_for_participant(bs: BrainstormSession, participant: Participant | None
     """The ideas a participant's page shows: the board, or only their own while input is hidden."""
     counts = vote_counts(bs)
     own = participant.id if participant else None
+    group = current_group(bs, participant)
     shown = []
     for idea in _live_ideas(bs):
         mine = own is not None and idea.participant_id == own
-        if idea.hidden or (bs.phase == Phase.HIDDEN_INPUT and not mine):
+        if idea.hidden or (_phase_of(bs, idea.group) == Phase.HIDDEN_INPUT and not mine):
             continue
+        if (
+            bs.groups_apart
+            and idea.group_id is not None
+            and (group is None or idea.group_id != group.id)
+        ):
+            continue  # another group's board, while the groups are apart
         if idea.approved or mine:
             shown.append(idea.to_public(counts.get(idea.id, 0)))
     return shown
@@ -144,6 +161,7 @@ def participant_state(bs: BrainstormSession, participant: Participant) -> dict:
         "votes": {str(idea_id): n for idea_id, n in votes.items()},
         "ideas_left": max(0, bs.idea_limit - len(own)),
         "votes_left": max(0, bs.vote_budget - sum(votes.values())),
+        "group": _group_public(group) if (group := current_group(bs, participant)) else None,
     }
 
 
@@ -165,13 +183,13 @@ def agenda_item_of(bs: BrainstormSession) -> dict | None:
     }
 
 
-def timer_of(bs: BrainstormSession) -> dict:
-    """The countdown as pages show it: running to ends_at, or paused with seconds remaining."""
-    running = bs.timer_ends_at is not None
+def timer_of(clock: "BrainstormSession | BreakoutGroup") -> dict:
+    """A countdown as pages show it: running to ends_at, or paused with seconds remaining."""
+    running = clock.timer_ends_at is not None
     return {
         "running": running,
-        "ends_at": bs.timer_ends_at.isoformat() if running else None,
-        "remaining": bs.timer_remaining,
+        "ends_at": clock.timer_ends_at.isoformat() if running else None,
+        "remaining": clock.timer_remaining,
     }
 
 
@@ -194,9 +212,30 @@ def sessions_of(event: Event) -> list[BrainstormSession]:
 
 def _audience(bs: BrainstormSession, idea: Idea) -> str:
     """Who besides the facilitators may see this idea now."""
-    if idea.approved and bs.phase != Phase.HIDDEN_INPUT:
-        return EVERYONE
-    return realtime.participant_audience(idea.participant_id or 0)
+    if not idea.approved or _phase_of(bs, idea.group) == Phase.HIDDEN_INPUT:
+        return realtime.participant_audience(idea.participant_id or 0)
+    if bs.groups_apart and idea.group is not None and idea.group.active:
+        return group_audience(idea.group)
+    return EVERYONE
+
+
+def group_audience(group: BreakoutGroup) -> str:
+    """The audience of one breakout group."""
+    return f"group:{group.id}"
+
+
+def current_group(bs: BrainstormSession, participant: Participant | None) -> BreakoutGroup | None:
+    """The participant's breakout group while the groups are apart."""
+    if not bs.groups_apart or participant is None or participant.group is None:
+        return None
+    return participant.group if participant.group.active else None
+
+
+def _phase_of(bs: BrainstormSession, group: BreakoutGroup | None) -> str:
+    """The phase that rules here: the group's while apart, else the session's."""
+    if bs.groups_apart and group is not None and group.active:
+        return group.phase
+    return bs.phase
 
 
 def _log_idea(bs: BrainstormSession, idea: Idea, name: str, actor: str) -> list[SessionEvent]:
@@ -286,8 +325,8 @@ def parse_client_id(raw: object) -> str:
         raise InputError(_("Het bericht mist een geldige client_id (UUID).")) from None
 
 
-def _require_input_open(bs: BrainstormSession) -> None:
-    if bs.phase not in INPUT_PHASES:
+def _require_input_open(bs: BrainstormSession, participant: Participant) -> None:
+    if _phase_of(bs, current_group(bs, participant)) not in INPUT_PHASES:
         raise PhaseClosed(
             _("De invoer is gesloten: je kunt nu geen vraagstukken insturen of wijzigen.")
         )
@@ -300,7 +339,7 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
     existing = _idea_by_client_id(bs, client_id)
     if existing:
         return existing
-    _require_input_open(bs)
+    _require_input_open(bs, author)
     if ideas_left(bs, author) <= 0:
         raise LimitReached(
             ngettext(
@@ -315,6 +354,7 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
         text=text,
         client_id=client_id,
         approved=not bs.premoderation,
+        group=current_group(bs, author),
     )
     db.session.add(idea)
     try:
@@ -363,7 +403,7 @@ def edit_idea(
     """The author rewords their own vraagstuk while input is open."""
     idea = _own_idea(bs, participant, idea_id)
     text = clean_idea_text(text)
-    _require_input_open(bs)
+    _require_input_open(bs, participant)
     idea.text = text
     _commit_and_emit(_log_idea(bs, idea, "idea_updated", _participant_actor(participant)))
     return idea
@@ -372,7 +412,7 @@ def edit_idea(
 def withdraw_idea(bs: BrainstormSession, participant: Participant, idea_id: object) -> Idea:
     """The author takes their own vraagstuk back while input is open; its votes go with it."""
     idea = _own_idea(bs, participant, idea_id)
-    _require_input_open(bs)
+    _require_input_open(bs, participant)
     events = _log_removed(bs, idea, "withdrawn", _participant_actor(participant))
     idea.withdrawn_at = utcnow()
     db.session.execute(delete(Vote).filter_by(idea_id=idea.id))
@@ -400,17 +440,24 @@ def _vote_result(bs: BrainstormSession, participant: Participant) -> dict:
     }
 
 
-def _log_votes(bs: BrainstormSession, idea: Idea, actor: str) -> SessionEvent:
+def _log_votes(bs: BrainstormSession, idea: Idea, actor: str) -> list[SessionEvent]:
     payload = {"idea_id": idea.id, "votes": _votes_on(idea)}
-    return realtime.log_event(bs.id, "votes_changed", payload, actor=actor)
+    audience = _audience(bs, idea)
+    events = [realtime.log_event(bs.id, "votes_changed", payload, audience=audience, actor=actor)]
+    if audience != EVERYONE:
+        events.append(
+            realtime.log_event(bs.id, "votes_changed", payload, audience=FACILITATORS, actor=actor)
+        )
+    return events
 
 
 def vote(bs: BrainstormSession, participant: Participant, idea_id: object) -> dict:
     """Put one of the participant's dots on an idea; returns what they have left."""
-    if bs.phase != Phase.VOTING:
+    group = current_group(bs, participant)
+    if _phase_of(bs, group) != Phase.VOTING:
         raise PhaseClosed(_("Stemmen kan nu niet: de facilitator heeft het stemmen niet geopend."))
     idea = _idea(bs, idea_id)
-    if not idea.on_board:
+    if not idea.on_board or (group is not None and idea.group_id != group.id):
         raise NotFound(_("Dit vraagstuk bestaat niet (meer)."))
     # Lock the participant's row so two quick taps cannot both spend the last vote.
     db.session.execute(select(Participant.id).filter_by(id=participant.id).with_for_update())
@@ -421,13 +468,13 @@ def vote(bs: BrainstormSession, participant: Participant, idea_id: object) -> di
         raise InputError(_("Je hebt al op dit vraagstuk gestemd; één stem per vraagstuk."))
     db.session.add(Vote(session_id=bs.id, idea_id=idea.id, participant_id=participant.id))
     db.session.flush()
-    _commit_and_emit([_log_votes(bs, idea, _participant_actor(participant))])
+    _commit_and_emit(_log_votes(bs, idea, _participant_actor(participant)))
     return _vote_result(bs, participant)
 
 
 def unvote(bs: BrainstormSession, participant: Participant, idea_id: object) -> dict:
     """Take one of the participant's dots back from an idea while voting is open."""
-    if bs.phase != Phase.VOTING:
+    if _phase_of(bs, current_group(bs, participant)) != Phase.VOTING:
         raise PhaseClosed(_("Het stemmen is gesloten; je stemmen staan vast."))
     idea = _idea(bs, idea_id)
     last = db.session.scalar(
@@ -440,7 +487,7 @@ def unvote(bs: BrainstormSession, participant: Participant, idea_id: object) -> 
         raise InputError(_("Je had geen stem op dit vraagstuk."))
     db.session.delete(last)
     db.session.flush()
-    _commit_and_emit([_log_votes(bs, idea, _participant_actor(participant))])
+    _commit_and_emit(_log_votes(bs, idea, _participant_actor(participant)))
     return _vote_result(bs, participant)
 
 
@@ -517,12 +564,6 @@ def update_settings(bs: BrainstormSession, user: User, changes: dict) -> dict:
     return settings_of(bs)
 
 
-def _log_timer(bs: BrainstormSession, user: User) -> SessionEvent:
-    return realtime.log_event(
-        bs.id, "timer_changed", {"timer": timer_of(bs)}, actor=_user_actor(user)
-    )
-
-
 def _seconds(value: object, low: int, high: int) -> int:
     return _bounded_int(
         value,
@@ -532,54 +573,45 @@ def _seconds(value: object, low: int, high: int) -> int:
     )
 
 
-def start_timer(bs: BrainstormSession, user: User, seconds: object) -> dict:
-    """Start (or restart) the countdown everyone sees."""
-    bs.timer_ends_at = utcnow() + timedelta(seconds=_seconds(seconds, 1, TIMER_MAX_SECONDS))
-    bs.timer_remaining = None
-    _commit_and_emit([_log_timer(bs, user)])
-    return timer_of(bs)
+Clock = BrainstormSession | BreakoutGroup
+TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
 
 
-def pause_timer(bs: BrainstormSession, user: User) -> dict:
-    """Stop the clock, keeping the seconds that were left."""
-    if bs.timer_ends_at is None:
-        raise InputError(_("Er loopt geen timer."))
-    left = (bs.timer_ends_at - utcnow()).total_seconds()
-    bs.timer_remaining = max(0, math.ceil(left))
-    bs.timer_ends_at = None
-    _commit_and_emit([_log_timer(bs, user)])
-    return timer_of(bs)
-
-
-def resume_timer(bs: BrainstormSession, user: User) -> dict:
-    """Let a paused countdown run on."""
-    if bs.timer_remaining is None:
-        raise InputError(_("Er staat geen gepauzeerde timer."))
-    bs.timer_ends_at = utcnow() + timedelta(seconds=bs.timer_remaining)
-    bs.timer_remaining = None
-    _commit_and_emit([_log_timer(bs, user)])
-    return timer_of(bs)
-
-
-def extend_timer(bs: BrainstormSession, user: User, seconds: object) -> dict:
-    """Add (or take off) time on the running or paused countdown."""
-    delta = _seconds(seconds, -TIMER_MAX_SECONDS, TIMER_MAX_SECONDS)
+def _wind(clock: Clock, action: str, seconds: object) -> None:
+    """Change a countdown: running until timer_ends_at, or paused with timer_remaining."""
     now = utcnow()
-    if bs.timer_ends_at is not None:
-        bs.timer_ends_at = max(now, bs.timer_ends_at + timedelta(seconds=delta))
-    elif bs.timer_remaining is not None:
-        bs.timer_remaining = max(0, bs.timer_remaining + delta)
+    if action == "start":
+        clock.timer_ends_at = now + timedelta(seconds=_seconds(seconds, 1, TIMER_MAX_SECONDS))
+        clock.timer_remaining = None
+    elif action == "pause":
+        if clock.timer_ends_at is None:
+            raise InputError(_("Er loopt geen timer."))
+        left = (clock.timer_ends_at - now).total_seconds()
+        clock.timer_remaining, clock.timer_ends_at = max(0, math.ceil(left)), None
+    elif action == "resume":
+        if clock.timer_remaining is None:
+            raise InputError(_("Er staat geen gepauzeerde timer."))
+        clock.timer_ends_at = now + timedelta(seconds=clock.timer_remaining)
+        clock.timer_remaining = None
+    elif action == "extend":
+        delta = _seconds(seconds, -TIMER_MAX_SECONDS, TIMER_MAX_SECONDS)
+        if clock.timer_ends_at is not None:
+            clock.timer_ends_at = max(now, clock.timer_ends_at + timedelta(seconds=delta))
+        elif clock.timer_remaining is not None:
+            clock.timer_remaining = max(0, clock.timer_remaining + delta)
+        else:
+            raise InputError(_("Er loopt geen timer."))
+    elif action == "stop":
+        clock.timer_ends_at = clock.timer_remaining = None
     else:
-        raise InputError(_("Er loopt geen timer."))
-    _commit_and_emit([_log_timer(bs, user)])
-    return timer_of(bs)
+        raise InputError(_("Onbekende timeropdracht."))
 
 
-def stop_timer(bs: BrainstormSession, user: User) -> dict:
-    """Take the countdown off every screen."""
-    bs.timer_ends_at = None
-    bs.timer_remaining = None
-    _commit_and_emit([_log_timer(bs, user)])
+def change_timer(bs: BrainstormSession, user: User, action: str, seconds: object = None) -> dict:
+    """Start, pause, resume, extend or stop the countdown everyone sees."""
+    _wind(bs, action, seconds)
+    payload = {"timer": timer_of(bs)}
+    _commit_and_emit([realtime.log_event(bs.id, "timer_changed", payload, actor=_user_actor(user))])
     return timer_of(bs)
 
 
@@ -657,7 +689,7 @@ def merge_ideas(bs: BrainstormSession, user: User, keep_id: object, merge_id: ob
     events = _log_removed(bs, merged, "merged", actor, into=keep.id)
     merged.merged_into_id = keep.id
     db.session.flush()
-    events += [_log_votes(bs, keep, actor), *_log_idea(bs, keep, "idea_updated", actor)]
+    events += [*_log_votes(bs, keep, actor), *_log_idea(bs, keep, "idea_updated", actor)]
     _commit_and_emit(events)
     return keep
 
@@ -701,4 +733,299 @@ def archive_session(bs: BrainstormSession, user: User) -> BrainstormSession:
         close_session(bs, user)
     bs.archived_at = utcnow()
     db.session.commit()
+    return bs
+
+
+# --- breakout groups (deelsessies) --------------------------------------------------------
+
+GROUP_COUNT_RANGE = (2, 50)
+GROUP_CAPACITY_RANGE = (1, 1000)
+SECTOR_GROUP_NAMES = {"po": "po", "vo": "vo", "mbo": "mbo", "anders": "Anders"}
+MESSAGE_MAX = 200
+
+
+def active_groups(bs: BrainstormSession) -> list[BreakoutGroup]:
+    """The session's breakout groups while they are apart, in order."""
+    query = select(BreakoutGroup).filter_by(session_id=bs.id, active=True)
+    return list(db.session.scalars(query.order_by(BreakoutGroup.position, BreakoutGroup.id)))
+
+
+def _members(bs: BrainstormSession) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Participant.group_id, func.count())
+        .where(Participant.session_id == bs.id, Participant.group_id.is_not(None))
+        .group_by(Participant.group_id)
+    )
+    return dict(rows.all())
+
+
+def _slots(bs: BrainstormSession) -> list[grouping.Slot]:
+    members = _members(bs)
+    return [
+        grouping.Slot(g.id, g.sector, g.capacity, members.get(g.id, 0)) for g in active_groups(bs)
+    ]
+
+
+def _group_public(group: BreakoutGroup) -> dict:
+    members = db.session.scalar(
+        select(func.count()).select_from(Participant).filter_by(group_id=group.id)
+    )
+    return {**group.to_public(members), "timer": timer_of(group)}
+
+
+def groups_overview(bs: BrainstormSession) -> list[dict]:
+    """Every active group with its members, ideas and last activity, for the facilitator."""
+    activity = dict(
+        db.session.execute(
+            select(Idea.group_id, func.max(Idea.created_at))
+            .where(Idea.session_id == bs.id)
+            .group_by(Idea.group_id)
+        ).all()
+    )
+    ideas = dict(
+        db.session.execute(
+            select(Idea.group_id, func.count())
+            .where(
+                Idea.session_id == bs.id,
+                Idea.withdrawn_at.is_(None),
+                Idea.merged_into_id.is_(None),
+            )
+            .group_by(Idea.group_id)
+        ).all()
+    )
+    overview = []
+    for group in active_groups(bs):
+        last = activity.get(group.id)
+        overview.append(
+            {
+                **_group_public(group),
+                "ideas": ideas.get(group.id, 0),
+                "last_activity": last.isoformat() if last else None,
+            }
+        )
+    return overview
+
+
+def _log_groups(bs: BrainstormSession, actor: str) -> SessionEvent:
+    payload = {"apart": bs.groups_apart, "rule": bs.split_rule, "groups": groups_overview(bs)}
+    return realtime.log_event(bs.id, "groups_changed", payload, actor=actor)
+
+
+def _assign(
+    bs: BrainstormSession, participant: Participant, group: BreakoutGroup | None, actor: str
+) -> list[SessionEvent]:
+    """Put someone in a group; their page reconnects to follow its room."""
+    participant.group = group
+    db.session.flush()
+    payload = {"group": _group_public(group) if group else None}
+    audience = realtime.participant_audience(participant.id)
+    return [realtime.log_event(bs.id, "group_assigned", payload, audience=audience, actor=actor)]
+
+
+def split_into_groups(
+    bs: BrainstormSession,
+    user: User,
+    rule: object,
+    count: object = None,
+    capacity: object = None,
+    names: object = None,
+) -> list[BreakoutGroup]:
+    """Divide the session into breakout groups by a rule; everyone present is placed."""
+    if bs.groups_apart:
+        raise InputError(
+            _("De groepen zijn al uiteen. Haal ze eerst terug naar de plenaire sessie.")
+        )
+    try:
+        rule = SplitRule(rule)
+    except ValueError:
+        raise InputError(_("Kies willekeurig, per sector of zelf kiezen.")) from None
+    if rule == SplitRule.SECTOR:
+        labels = list(SECTOR_GROUP_NAMES.items())
+    else:
+        low, high = GROUP_COUNT_RANGE
+        message = _("Kies tussen %(low)d en %(high)d groepen.", low=low, high=high)
+        number = _bounded_int(count, low, high, message)
+        labels = [("", name) for name in _group_names(names, number)]
+    limit = None
+    if rule == SplitRule.CHOICE and capacity not in (None, ""):
+        low, high = GROUP_CAPACITY_RANGE
+        message = _("Het maximum per groep ligt tussen %(low)d en %(high)d.", low=low, high=high)
+        limit = _bounded_int(capacity, low, high, message)
+    groups = [
+        BreakoutGroup(session_id=bs.id, name=name, sector=sector, position=i, capacity=limit)
+        for i, (sector, name) in enumerate(labels)
+    ]
+    db.session.add_all(groups)
+    bs.split_rule, bs.groups_apart = rule.value, True
+    db.session.flush()
+    people = dict(
+        db.session.execute(
+            select(Participant.id, Participant.sector).filter_by(session_id=bs.id)
+        ).all()
+    )
+    actor = _user_actor(user)
+    plan = grouping.split(rule, people, _slots(bs), seed=bs.id)
+    by_id = {group.id: group for group in groups}
+    events = []
+    for participant in db.session.scalars(select(Participant).filter_by(session_id=bs.id)):
+        events += _assign(bs, participant, by_id.get(plan.get(participant.id)), actor)
+    _commit_and_emit([_log_groups(bs, actor), *events])
+    return groups
+
+
+def _group_names(names: object, number: int) -> list[str]:
+    given = [str(n).strip()[:80] for n in names] if isinstance(names, list) else []
+    return [
+        given[i] if i < len(given) and given[i] else _("Groep %(n)d", n=i + 1)
+        for i in range(number)
+    ]
+
+
+def _group(bs: BrainstormSession, group_id: object) -> BreakoutGroup:
+    group = db.session.get(BreakoutGroup, group_id) if isinstance(group_id, int) else None
+    if group is None or group.session_id != bs.id or not group.active:
+        raise NotFound(_("Deze groep bestaat niet (meer)."))
+    return group
+
+
+def choose_group(
+    bs: BrainstormSession, participant: Participant, group_id: object
+) -> BreakoutGroup:
+    """A participant picks a group themselves (choice rule), while it has room."""
+    if not bs.groups_apart or bs.split_rule != SplitRule.CHOICE:
+        raise PhaseClosed(_("Je kunt nu geen groep kiezen."))
+    group = _group(bs, group_id)
+    db.session.execute(select(BreakoutGroup.id).filter_by(id=group.id).with_for_update())
+    taken = _members(bs).get(group.id, 0) - (participant.group_id == group.id)
+    if group.capacity is not None and taken >= group.capacity:
+        raise LimitReached(_("%(name)s is vol; kies een andere groep.", name=group.name))
+    actor = _participant_actor(participant)
+    events = _assign(bs, participant, group, actor)
+    _commit_and_emit([*events, _log_groups(bs, actor)])
+    return group
+
+
+def move_participant(
+    bs: BrainstormSession, user: User, participant_id: object, group_id: object
+) -> Participant:
+    """The facilitator moves someone to another group."""
+    participant = (
+        db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
+    )
+    if participant is None or participant.session_id != bs.id:
+        raise NotFound(_("Deze deelnemer is niet in deze sessie."))
+    group = _group(bs, group_id)
+    actor = _user_actor(user)
+    _commit_and_emit([*_assign(bs, participant, group, actor), _log_groups(bs, actor)])
+    return participant
+
+
+def set_group_host(
+    bs: BrainstormSession, user: User, group_id: object, participant_id: object
+) -> BreakoutGroup:
+    """Name a member of the group as its host (or nobody), who may run its phase and timer."""
+    group = _group(bs, group_id)
+    if participant_id is None:
+        group.host_id = None
+    else:
+        host = (
+            db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
+        )
+        if host is None or host.group_id != group.id:
+            raise InputError(_("De gastheer of -vrouw moet in deze groep zitten."))
+        group.host_id = host.id
+    _commit_and_emit([_log_groups(bs, _user_actor(user))])
+    return group
+
+
+def _may_run(group: BreakoutGroup, actor: Participant | User) -> str:
+    """The actor string of a facilitator or of this group's host; anyone else is refused."""
+    if isinstance(actor, User):
+        return _user_actor(actor)
+    if group.host_id == actor.id and actor.group_id == group.id:
+        return _participant_actor(actor)
+    raise NotAllowed(_("Alleen de gastheer of -vrouw van deze groep mag dit doen."))
+
+
+def set_group_phase(
+    bs: BrainstormSession, actor: Participant | User, group_id: object, phase: object
+) -> BreakoutGroup:
+    """Move one group to another phase (its host or a facilitator)."""
+    group = _group(bs, group_id)
+    who = _may_run(group, actor)
+    try:
+        new = Phase(phase)
+    except ValueError:
+        raise InputError(_("Onbekende fase.")) from None
+    events = []
+    if group.phase == Phase.HIDDEN_INPUT and new != Phase.HIDDEN_INPUT:
+        group.phase = new
+        counts = vote_counts(bs)
+        ideas = [
+            idea.to_public(counts.get(idea.id, 0))
+            for idea in visible_ideas(bs)
+            if idea.group_id == group.id
+        ]
+        payload = {"ideas": ideas, "group_id": group.id}
+        events += _log_to_group(bs, group, "ideas_revealed", payload, who)
+    group.phase = new
+    payload = {"phase": new.value, "group_id": group.id}
+    events += [*_log_to_group(bs, group, "group_phase_changed", payload, who), _log_groups(bs, who)]
+    _commit_and_emit(events)
+    return group
+
+
+def change_group_timer(
+    bs: BrainstormSession,
+    actor: Participant | User,
+    group_id: object,
+    action: object,
+    seconds: object = None,
+) -> dict:
+    """Run one group's countdown (its host or a facilitator)."""
+    group = _group(bs, group_id)
+    who = _may_run(group, actor)
+    if action not in TIMER_ACTIONS:
+        raise InputError(_("Onbekende timeropdracht."))
+    _wind(group, action, seconds)
+    payload = {"timer": timer_of(group), "group_id": group.id}
+    _commit_and_emit(_log_to_group(bs, group, "group_timer_changed", payload, who))
+    return timer_of(group)
+
+
+def _log_to_group(
+    bs: BrainstormSession, group: BreakoutGroup, name: str, payload: dict, actor: str
+) -> list[SessionEvent]:
+    """Log for the group's members, and a copy for the facilitators who follow every group."""
+    return [
+        realtime.log_event(bs.id, name, payload, audience=audience, actor=actor)
+        for audience in (group_audience(group), FACILITATORS)
+    ]
+
+
+def message_all(bs: BrainstormSession, user: User, text: object) -> str:
+    """A short message on every screen, in every group ("nog 5 minuten")."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(_("Typ een bericht."))
+    text = " ".join(text.split())
+    if len(text) > MESSAGE_MAX:
+        raise InputError(_("Een bericht mag hoogstens %(max)d tekens zijn.", max=MESSAGE_MAX))
+    event = realtime.log_event(bs.id, "announcement", {"text": text}, actor=_user_actor(user))
+    _commit_and_emit([event])
+    return text
+
+
+def return_to_plenary(bs: BrainstormSession, user: User) -> BrainstormSession:
+    """ "Delen opbrengsten": every group's ideas onto the plenary board, labelled, votes kept."""
+    if not bs.groups_apart:
+        raise InputError(_("De groepen zijn niet uiteen."))
+    for group in active_groups(bs):
+        group.active = False
+    bs.groups_apart = False
+    db.session.flush()
+    counts = vote_counts(bs)
+    ideas = [idea.to_public(counts.get(idea.id, 0)) for idea in visible_ideas(bs)]
+    actor = _user_actor(user)
+    returned = realtime.log_event(bs.id, "groups_returned", {"ideas": ideas}, actor=actor)
+    _commit_and_emit([returned, _log_groups(bs, actor)])
     return bs

@@ -42,6 +42,9 @@ def on_connect(auth: dict | None = None):
     audiences = [EVERYONE]
     if identity.kind == PARTICIPANT:
         audiences.append(realtime.participant_audience(actor.id))
+        group = services.current_group(bs, actor)
+        if group is not None:
+            audiences.append(services.group_audience(group))
     elif identity.kind == USER:
         audiences.append(FACILITATORS)
     for audience in audiences:
@@ -90,8 +93,11 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
         "timer": services.timer_of(bs),
         "clusters": clusters_public(bs),
         "presence": _presence(bs.id),
+        "groups": {"apart": bs.groups_apart, "rule": bs.split_rule},
         "me": None,
     }
+    if bs.groups_apart:
+        snapshot["groups"]["groups"] = services.groups_overview(bs)
     if kind == USER:
         snapshot["ideas"] = services.board_for_facilitators(bs)
     elif kind == PARTICIPANT:
@@ -165,35 +171,35 @@ def on_update_settings(user: User, bs: BrainstormSession, payload: dict) -> dict
 @allow("facilitator_of_event")
 def on_timer_start(user: User, bs: BrainstormSession, payload: dict) -> dict:
     """Start the countdown."""
-    return {"ok": True, "timer": services.start_timer(bs, user, payload.get("seconds"))}
+    return {"ok": True, "timer": services.change_timer(bs, user, "start", payload.get("seconds"))}
 
 
 @socketio.on("timer_pause")
 @allow("facilitator_of_event")
 def on_timer_pause(user: User, bs: BrainstormSession, payload: dict) -> dict:
     """Pause the countdown."""
-    return {"ok": True, "timer": services.pause_timer(bs, user)}
+    return {"ok": True, "timer": services.change_timer(bs, user, "pause")}
 
 
 @socketio.on("timer_resume")
 @allow("facilitator_of_event")
 def on_timer_resume(user: User, bs: BrainstormSession, payload: dict) -> dict:
     """Resume the countdown."""
-    return {"ok": True, "timer": services.resume_timer(bs, user)}
+    return {"ok": True, "timer": services.change_timer(bs, user, "resume")}
 
 
 @socketio.on("timer_extend")
 @allow("facilitator_of_event")
 def on_timer_extend(user: User, bs: BrainstormSession, payload: dict) -> dict:
     """Add or take off time."""
-    return {"ok": True, "timer": services.extend_timer(bs, user, payload.get("seconds"))}
+    return {"ok": True, "timer": services.change_timer(bs, user, "extend", payload.get("seconds"))}
 
 
 @socketio.on("timer_stop")
 @allow("facilitator_of_event")
 def on_timer_stop(user: User, bs: BrainstormSession, payload: dict) -> dict:
     """Remove the countdown."""
-    return {"ok": True, "timer": services.stop_timer(bs, user)}
+    return {"ok": True, "timer": services.change_timer(bs, user, "stop")}
 
 
 @socketio.on("hide_idea")
@@ -239,3 +245,81 @@ def on_merge_ideas(user: User, bs: BrainstormSession, payload: dict) -> dict:
     """Fold one idea into another that says the same."""
     keep = services.merge_ideas(bs, user, payload.get("keep_id"), payload.get("merge_id"))
     return {"ok": True, "id": keep.id, "votes": services.vote_counts(bs).get(keep.id, 0)}
+
+
+# --- breakout groups ----------------------------------------------------------------------
+
+
+@socketio.on("split_groups")
+@allow("facilitator_of_event")
+def on_split_groups(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Divide the session into breakout groups by a rule."""
+    groups = services.split_into_groups(
+        bs,
+        user,
+        payload.get("rule"),
+        payload.get("count"),
+        payload.get("capacity"),
+        payload.get("names"),
+    )
+    return {"ok": True, "groups": [group.id for group in groups]}
+
+
+@socketio.on("choose_group")
+@allow("participant")
+def on_choose_group(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+    """Pick a group yourself (when the facilitator lets people choose)."""
+    return {"ok": True, "id": services.choose_group(bs, participant, payload.get("group_id")).id}
+
+
+@socketio.on("move_participant")
+@allow("facilitator_of_event")
+def on_move_participant(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Move someone to another group."""
+    moved = services.move_participant(
+        bs, user, payload.get("participant_id"), payload.get("group_id")
+    )
+    return {"ok": True, "id": moved.id}
+
+
+@socketio.on("set_group_host")
+@allow("facilitator_of_event")
+def on_set_group_host(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Name a group's host."""
+    group = services.set_group_host(
+        bs, user, payload.get("group_id"), payload.get("participant_id")
+    )
+    return {"ok": True, "id": group.id}
+
+
+@socketio.on("group_phase")
+@allow("participant", "facilitator_of_event")
+def on_group_phase(actor: Participant | User, bs: BrainstormSession, payload: dict) -> dict:
+    """Move one group to another phase (its host or a facilitator; the service checks)."""
+    group = services.set_group_phase(bs, actor, payload.get("group_id"), payload.get("phase"))
+    return {"ok": True, "phase": group.phase}
+
+
+@socketio.on("group_timer")
+@allow("participant", "facilitator_of_event")
+def on_group_timer(actor: Participant | User, bs: BrainstormSession, payload: dict) -> dict:
+    """Run one group's countdown (its host or a facilitator; the service checks)."""
+    timer = services.change_group_timer(
+        bs, actor, payload.get("group_id"), payload.get("action"), payload.get("seconds")
+    )
+    return {"ok": True, "timer": timer}
+
+
+@socketio.on("message_all")
+@allow("facilitator_of_event")
+def on_message_all(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """A short message on every screen."""
+    return {"ok": True, "text": services.message_all(bs, user, payload.get("text"))}
+
+
+@socketio.on("return_to_plenary")
+@allow("facilitator_of_event")
+def on_return_to_plenary(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Bring the groups back: their ideas join the plenary board, labelled."""
+    services.return_to_plenary(bs, user)
+    return {"ok": True}

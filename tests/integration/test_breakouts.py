@@ -1,0 +1,179 @@
+"""Breakout groups: split rules, isolation while apart, host rights, back to the plenary."""
+
+from collections import Counter
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from brainstorm.extensions import db
+from brainstorm.sessions.models import Participant
+from tests.helpers import received
+
+
+def submit(sock, text: str) -> dict:
+    return sock.emit("submit_idea", {"text": text, "client_id": str(uuid4())}, callback=True)
+
+
+def command(sock, name: str, **payload) -> dict:
+    return sock.emit(name, payload, callback=True)
+
+
+def group_of(sock_or_name) -> int:
+    return db.session.scalar(select(Participant.group_id).filter_by(display_name=sock_or_name))
+
+
+def regroup(reconnect, bs, sock, name):
+    """A page that got group_assigned reconnects to follow its group's room."""
+    last = max((e["args"][0].get("seq", 0) for e in sock.get_received()), default=0)
+    return reconnect(sock, f"/s/{bs.join_code}", last)
+
+
+def test_random_split_is_balanced_and_late_joiners_fill_the_smallest(
+    make_user, make_session, join, facilitate
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    people = [join(bs, f"P{n}") for n in range(7)]
+    console = facilitate(bs, facilitator)
+    ack = command(console, "split_groups", rule="random", count=3)
+    assert ack["ok"] and len(ack["groups"]) == 3
+    sizes = Counter(group_of(f"P{n}") for n in range(7))
+    assert sorted(sizes.values()) == [2, 2, 3]
+    for sock in people:
+        (assigned,) = received(sock, "group_assigned")
+        assert assigned["group"]["name"].startswith("Groep")
+    join(bs, "Laat")
+    smallest = {g for g, n in sizes.items() if n == 2}
+    assert group_of("Laat") in smallest
+    assert command(console, "split_groups", rule="random", count=2)["code"] == "invalid_input"
+
+
+def test_sector_split_and_a_late_joiner_of_that_sector(app, make_user, make_session, facilitate):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    client = app.test_client()
+    for name, sector in (("Pien", "po"), ("Vera", "vo"), ("Mo", "mbo"), ("Xan", "")):
+        app.test_client().post(
+            "/join", data={"code": bs.join_code, "display_name": name, "sector": sector}
+        )
+    command(facilitate(bs, facilitator), "split_groups", rule="sector")
+    names = dict(db.session.execute(select(Participant.display_name, Participant.group_id)).all())
+    assert len(set(names.values())) == 4
+    client.post("/join", data={"code": bs.join_code, "display_name": "Vince", "sector": "vo"})
+    assert group_of("Vince") == names["Vera"]
+
+
+def test_choice_with_a_maximum_per_group(make_user, make_session, join, facilitate):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    alice, bob, carol = join(bs, "Alice"), join(bs, "Bob"), join(bs, "Carol")
+    console = facilitate(bs, facilitator)
+    first, second = command(console, "split_groups", rule="choice", count=2, capacity=2)["groups"]
+    assert group_of("Alice") is None  # nobody is placed: people choose
+    assert command(alice, "choose_group", group_id=first)["ok"]
+    assert command(bob, "choose_group", group_id=first)["ok"]
+    full = command(carol, "choose_group", group_id=first)
+    assert full["code"] == "limit_reached" and "vol" in full["error"]
+    assert command(carol, "choose_group", group_id=second)["ok"]
+    assert command(alice, "choose_group", group_id=first)["ok"]  # staying is not "full"
+
+
+def test_groups_are_isolated_while_apart_also_after_reconnect(
+    make_user, make_session, join, facilitate, reconnect
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    socks = {name: join(bs, name) for name in ("A1", "A2", "B1", "B2")}
+    console = facilitate(bs, facilitator)
+    command(console, "split_groups", rule="choice", count=2)
+    a, b = (g["id"] for g in received(console, "groups_changed")[-1]["groups"])
+    for name, sock in socks.items():
+        command(sock, "choose_group", group_id=a if name.startswith("A") else b)
+    socks = {name: regroup(reconnect, bs, sock, name) for name, sock in socks.items()}
+    for sock in socks.values():
+        sock.get_received()
+
+    submit(socks["A1"], "Idee van groep A")
+    submit(socks["B1"], "Idee van groep B")
+    assert [e["idea"]["text"] for e in received(socks["A2"], "idea_added")] == ["Idee van groep A"]
+    assert [e["idea"]["text"] for e in received(socks["B2"], "idea_added")] == ["Idee van groep B"]
+    moderated = [e["idea"]["text"] for e in received(console, "idea_moderated")]
+    assert sorted(moderated) == ["Idee van groep A", "Idee van groep B"]  # the facilitator sees all
+
+    again = reconnect(socks["B2"], f"/s/{bs.join_code}", 0)
+    replayed = [e["args"][0] for e in again.get_received() if e["name"] == "idea_added"]
+    assert [e["idea"]["text"] for e in replayed] == ["Idee van groep B"]
+    fresh = reconnect(socks["A2"], f"/s/{bs.join_code}", None)
+    (snapshot,) = received(fresh, "session_snapshot")
+    assert [i["text"] for i in snapshot["ideas"]] == ["Idee van groep A"]
+    assert snapshot["me"]["group"]["id"] == a
+
+
+def test_host_runs_only_their_own_group(make_user, make_session, join, facilitate, reconnect):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    host, member, other = join(bs, "Host"), join(bs, "Lid"), join(bs, "Ander")
+    console = facilitate(bs, facilitator)
+    a, b = command(console, "split_groups", rule="choice", count=2)["groups"]
+    command(host, "choose_group", group_id=a)
+    command(member, "choose_group", group_id=a)
+    command(other, "choose_group", group_id=b)
+    host_id = db.session.scalar(select(Participant.id).filter_by(display_name="Host"))
+    assert command(console, "set_group_host", group_id=a, participant_id=host_id)["ok"]
+    member = regroup(reconnect, bs, member, "Lid")
+    member.get_received()
+
+    assert command(host, "group_phase", group_id=a, phase="voting")["phase"] == "voting"
+    assert [e["phase"] for e in received(member, "group_phase_changed")] == ["voting"]
+    assert command(host, "group_timer", group_id=a, action="start", seconds=300)["ok"]
+    assert command(host, "group_phase", group_id=b, phase="closed")["code"] == "not_allowed"
+    assert command(member, "group_phase", group_id=a, phase="input")["code"] == "not_allowed"
+    assert command(host, "set_phase", phase="closed")["code"] == "not_allowed"
+    assert submit(member, "In stemfase")["code"] == "phase_closed"  # the group's phase rules
+    assert submit(other, "Groep B mag nog")["ok"]
+
+
+def test_back_to_plenary_keeps_origin_and_votes(
+    make_user, make_session, join, facilitate, reconnect
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    alice, bob, carol = join(bs, "Alice"), join(bs, "Bob"), join(bs, "Carol")
+    console = facilitate(bs, facilitator)
+    a, b = command(console, "split_groups", rule="choice", count=2, names=["Noord", "Zuid"])[
+        "groups"
+    ]
+    command(alice, "choose_group", group_id=a)
+    command(bob, "choose_group", group_id=a)
+    command(carol, "choose_group", group_id=b)
+    north = submit(alice, "Regionale afspraken")["id"]
+    submit(carol, "Zij-instroom in het zuiden")
+    command(console, "group_phase", group_id=a, phase="voting")
+    assert command(bob, "vote", idea_id=north)["ok"]
+    assert command(console, "message_all", text="Nog 5 minuten")["ok"]
+    assert [e["text"] for e in received(carol, "announcement")] == ["Nog 5 minuten"]
+
+    assert command(console, "return_to_plenary")["ok"]
+    (back,) = received(carol, "groups_returned")
+    labels = {i["text"]: (i["group"], i["votes"]) for i in back["ideas"]}
+    assert labels == {
+        "Regionale afspraken": ("Noord", 1),
+        "Zij-instroom in het zuiden": ("Zuid", 0),
+    }
+    fresh = reconnect(carol, f"/s/{bs.join_code}", None)
+    (snapshot,) = received(fresh, "session_snapshot")
+    assert {i["text"] for i in snapshot["ideas"]} == set(labels)
+    assert snapshot["groups"]["apart"] is False
+
+
+def test_participants_may_not_split_move_or_return(make_session, join):
+    bs = make_session()
+    alice = join(bs, "Alice")
+    for name in (
+        "split_groups",
+        "move_participant",
+        "set_group_host",
+        "message_all",
+        "return_to_plenary",
+    ):
+        assert command(alice, name, rule="random", count=2)["code"] == "not_allowed", name
