@@ -176,7 +176,7 @@ class Idea(db.Model):
             "created_at": self.created_at.isoformat(),
             "pinned": self.pinned,
             "votes": votes,
-            "group": self.group.name if self.group else None,
+            "group": {"id": self.group.id, "name": self.group.name} if self.group else None,
             # Only the author and the facilitators ever receive an idea that is still pending.
             "pending": not self.approved,
         }

@@ -84,7 +84,15 @@ def join_session(bs: BrainstormSession, display_name: str = "", sector: str = ""
     participant = Participant(session=bs, display_name=name, sector=sector)
     db.session.add(participant)
     db.session.flush()
-    events = []
+    events = [
+        realtime.log_event(
+            bs.id,
+            "participant_joined",
+            {"participant": person_of(participant)},
+            audience=FACILITATORS,
+            actor="system",
+        )
+    ]
     if bs.groups_apart:
         # Late joiners are placed by the same rule as everyone else (or choose themselves).
         group_id = grouping.place(bs.split_rule or "", sector, _slots(bs))
@@ -819,7 +827,40 @@ def _assign(
     db.session.flush()
     payload = {"group": _group_public(group) if group else None}
     audience = realtime.participant_audience(participant.id)
-    return [realtime.log_event(bs.id, "group_assigned", payload, audience=audience, actor=actor)]
+    moved = {"participant": person_of(participant)}
+    return [
+        realtime.log_event(bs.id, "group_assigned", payload, audience=audience, actor=actor),
+        realtime.log_event(bs.id, "participant_moved", moved, audience=FACILITATORS, actor=actor),
+    ]
+
+
+def person_of(participant: Participant) -> dict:
+    """A participant as the facilitators see them (name and sector, never shown to others)."""
+    return {
+        "id": participant.id,
+        "name": participant.display_name,
+        "sector": participant.sector,
+        "group_id": participant.group_id,
+    }
+
+
+def people_of(bs: BrainstormSession) -> list[dict]:
+    """Everyone who joined, for the facilitator's group management."""
+    query = select(Participant).filter_by(session_id=bs.id).order_by(Participant.id)
+    return [person_of(participant) for participant in db.session.scalars(query)]
+
+
+def spotlight_group(bs: BrainstormSession, user: User, group_id: object) -> dict | None:
+    """Show one group's outcome on the presenter screen (None: every group)."""
+    group = None
+    if group_id is not None:
+        group = db.session.get(BreakoutGroup, group_id) if isinstance(group_id, int) else None
+        if group is None or group.session_id != bs.id:
+            raise NotFound(_("Deze groep bestaat niet (meer)."))
+    payload = {"group": {"id": group.id, "name": group.name} if group else None}
+    event = realtime.log_event(bs.id, "spotlight", payload, actor=_user_actor(user))
+    _commit_and_emit([event])
+    return payload["group"]
 
 
 def split_into_groups(

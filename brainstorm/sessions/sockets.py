@@ -100,6 +100,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
         snapshot["groups"]["groups"] = services.groups_overview(bs)
     if kind == USER:
         snapshot["ideas"] = services.board_for_facilitators(bs)
+        snapshot["people"] = services.people_of(bs)
     elif kind == PARTICIPANT:
         snapshot["ideas"] = services.board_for_participant(bs, actor)
         snapshot["me"] = services.participant_state(bs, actor)
@@ -323,3 +324,10 @@ def on_return_to_plenary(user: User, bs: BrainstormSession, payload: dict) -> di
     """Bring the groups back: their ideas join the plenary board, labelled."""
     services.return_to_plenary(bs, user)
     return {"ok": True}
+
+
+@socketio.on("spotlight_group")
+@allow("facilitator_of_event")
+def on_spotlight_group(user: User, bs: BrainstormSession, payload: dict) -> dict:
+    """Show one group's outcome on the presenter screen."""
+    return {"ok": True, "group": services.spotlight_group(bs, user, payload.get("group_id"))}

@@ -155,7 +155,7 @@ def test_back_to_plenary_keeps_origin_and_votes(
 
     assert command(console, "return_to_plenary")["ok"]
     (back,) = received(carol, "groups_returned")
-    labels = {i["text"]: (i["group"], i["votes"]) for i in back["ideas"]}
+    labels = {i["text"]: (i["group"]["name"], i["votes"]) for i in back["ideas"]}
     assert labels == {
         "Regionale afspraken": ("Noord", 1),
         "Zij-instroom in het zuiden": ("Zuid", 0),
@@ -177,3 +177,38 @@ def test_participants_may_not_split_move_or_return(make_session, join):
         "return_to_plenary",
     ):
         assert command(alice, name, rule="random", count=2)["code"] == "not_allowed", name
+
+
+def test_spotlight_one_group_on_the_presenter_after_the_return(
+    make_user, make_session, join, facilitate
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    alice = join(bs, "Alice")
+    console = facilitate(bs, facilitator)
+    (north,) = command(console, "split_groups", rule="random", count=2, names=["Noord"])["groups"][
+        :1
+    ]
+    command(console, "return_to_plenary")
+    alice.get_received()
+    assert command(console, "spotlight_group", group_id=north)["group"]["name"] == "Noord"
+    assert received(alice, "spotlight")[0]["group"] == {"id": north, "name": "Noord"}
+    assert command(console, "spotlight_group", group_id=None)["group"] is None
+    assert command(console, "spotlight_group", group_id=99999)["code"] == "not_found"
+
+
+def test_facilitator_sees_who_joins_and_where_they_go(make_user, make_session, join, facilitate):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    console = facilitate(bs, facilitator)
+    console.get_received()
+    alice = join(bs, "Alice")
+    (joined,) = received(console, "participant_joined")
+    assert joined["participant"]["name"] == "Alice"
+    assert received(alice, "participant_joined") == []  # names stay with the facilitators
+    (group_id, _other) = command(console, "split_groups", rule="random", count=2)["groups"]
+    command(
+        console, "move_participant", participant_id=joined["participant"]["id"], group_id=group_id
+    )
+    moves = received(console, "participant_moved")
+    assert moves[-1]["participant"]["group_id"] == group_id
