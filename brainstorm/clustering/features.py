@@ -19,7 +19,7 @@ from brainstorm.clustering.text import SurfaceForms, analyse
 # Relative weight of the two blocks (each L2-normalised before joining).
 WORD_WEIGHT = 1.0
 CHAR_WEIGHT = 1.0
-CHAR_NGRAMS = (3, 5)
+CHAR_NGRAMS = (4, 4)
 
 # LSA only pays off once there is a vocabulary to compress and enough documents to find
 # directions in; below this the raw TF-IDF space is small enough to use densely.

@@ -70,7 +70,7 @@ def variants(texts: list[str], k: int) -> dict[str, Callable[[int], list[int]]]:
         "+ Dutch stop words, stems, bigrams, sublinear tf": lambda s: _kmeans(
             normalize(word), k, s
         ),
-        "+ character 3-5-grams (compounds)": lambda s: _kmeans(joined, k, s),
+        "+ character 4-grams (compounds)": lambda s: _kmeans(joined, k, s),
         "+ only features shared by 2+ texts": lambda s: _kmeans(shared, k, s),
         "+ LSA 100 (the first engine)": lambda s: _kmeans(lsa(s), k, s),
         "neighbour graph + spectral, on LSA": lambda s: _spectral(lsa(s), k, s),
