@@ -1,19 +1,27 @@
 // The facilitator's console: steer the phase, agenda, settings and timer; moderate the ideas
-// (hide, pin, correct, approve, merge); cluster them and title and order the clusters.
+// (hide, pin, correct, approve, merge); cluster them and title and order the clusters; split
+// the session into breakout groups (deelsessies), follow and steer them, and bring them back.
 import {
   Countdown,
+  GROUP_PHASES,
   KeyedList,
   agendaTimes,
+  announcer,
   byBoardOrder,
   clock,
   connectSession,
+  formatSeconds,
+  groupTag,
   h,
+  placeInOrder,
   ideaOf,
   presenceOf,
   scheduler,
   showStatus,
   strings,
   t,
+  timeAgo,
+  timerIsSet,
   tn,
 } from "./live.js";
 
@@ -41,6 +49,12 @@ const state = {
   busy: new Set(),
   titleDrafts: new Map(), // cluster id -> title typed but not saved
   settingsDirty: false,
+  apart: false, // breakout groups are apart
+  rule: null,
+  groups: [], // [{id, name, members, capacity, phase, host_id, timer, ideas, last_activity}]
+  people: new Map(), // participant id -> {id, name, sector, group_id}
+  viewGroup: null, // id of the group whose board the idea list shows (null: all)
+  spotlight: undefined, // what the presenter shows after the return: {id, name}, null (all) or unknown
 };
 
 const countdown = new Countdown({
@@ -124,6 +138,48 @@ function onEvent(name, data) {
     case "session_reset":
       window.location.reload(); // the log starts again at 1: only a fresh page can follow it
       break;
+    case "groups_changed":
+      if (live.fresh("groups", data.seq)) applyGroups(data);
+      break;
+    case "participant_joined":
+    case "participant_moved": {
+      const person = data.participant;
+      if (person?.id !== undefined && live.fresh(`person:${person.id}`, data.seq)) {
+        state.people.set(person.id, person);
+        peopleChanged(person.id);
+      }
+      break;
+    }
+    case "group_phase_changed":
+      if (live.fresh(`group-phase:${data.group_id}`, data.seq)) updateGroup(data.group_id, { phase: data.phase });
+      break;
+    case "group_timer_changed":
+      if (live.fresh(`group-timer:${data.group_id}`, data.seq)) updateGroup(data.group_id, { timer: data.timer ?? null });
+      break;
+    case "groups_returned":
+      if (live.fresh("returned", data.seq)) {
+        // The public form: merged into what the console knows (author, hidden…).
+        for (const idea of data.ideas ?? []) {
+          const id = String(idea.id);
+          if (live.fresh(`idea:${id}`, data.seq)) state.ideas.set(id, { ...state.ideas.get(id), ...idea });
+        }
+        state.apart = false;
+        state.groups = [];
+        state.viewGroup = null;
+        state.spotlight = null;
+        renderGroups();
+        renderAllIdeas();
+      }
+      break;
+    case "spotlight":
+      if (live.fresh("spotlight", data.seq)) {
+        state.spotlight = data.group ?? null;
+        renderSpotlight();
+      }
+      break;
+    case "announcement":
+      announce(data.text, data.sent_at);
+      break;
     default:
       break;
   }
@@ -139,6 +195,13 @@ function applySnapshot(data) {
   if (state.mergeSource && !state.ideas.has(state.mergeSource)) state.mergeSource = null;
   if (state.correcting && !state.ideas.has(state.correcting.id)) state.correcting = null;
   countdown.set(data.timer);
+  state.apart = Boolean(data.groups?.apart);
+  state.rule = data.groups?.rule ?? null;
+  state.groups = state.apart ? (data.groups?.groups ?? []) : [];
+  state.people = new Map((data.people ?? []).map((person) => [person.id, person]));
+  if (state.viewGroup !== null && !state.groups.some((group) => group.id === state.viewGroup)) state.viewGroup = null;
+  renderGroups();
+  renderPeople(true);
   state.settingsDirty = false;
   fillSettings();
   renderPhase();
@@ -391,7 +454,9 @@ function renderIdeasNow() {
   const marked = allDirty ? true : new Set(dirty);
   allDirty = false;
   dirty.clear();
-  const all = [...state.ideas.values()];
+  const everything = [...state.ideas.values()];
+  // "Bekijk": one group's board while the groups are apart.
+  const all = state.viewGroup === null ? everything : everything.filter((idea) => idea.group?.id === state.viewGroup);
   const board = all.filter((idea) => !idea.pending).sort(byBoardOrder);
   const waiting = all.filter((idea) => idea.pending).sort((a, b) => byBoardOrder(b, a));
   boardList.sync(board, marked);
@@ -399,11 +464,13 @@ function renderIdeasNow() {
   $("pending-ideas-section").hidden = waiting.length === 0;
   $("pending-ideas-count").textContent = waiting.length;
   const shown = board.filter((idea) => !idea.hidden).length;
-  $("idea-count").textContent = shown;
+  $("idea-count").textContent = everything.filter((idea) => !idea.pending && !idea.hidden).length;
   $("board-count").textContent = shown;
   $("hidden-count").textContent = board.length - shown ? tn("hidden_count", board.length - shown) : "";
   $("no-ideas").hidden = board.length + waiting.length > 0;
   renderMergeBanner();
+  renderViewBanner();
+  groupCountsSoon();
 }
 
 function focusAction(id, action) {
@@ -489,6 +556,7 @@ function renderIdea(idea, body, li) {
       idea.pinned && h("span", { class: "tag tag-pin", text: strings.pinned }),
       idea.original_text && idea.original_text !== idea.text && h("span", { class: "tag", text: strings.corrected }),
       showVotes && h("span", { class: "tag tag-votes", text: tn("votes", idea.votes ?? 0) }),
+      groupTag(idea),
     ),
   );
 
@@ -658,6 +726,430 @@ function renderCluster(cluster, body) {
   body.append(form, tools, terms, list);
 }
 
+// ---------------------------------------------------------------- breakout groups (deelsessies)
+
+const announce = announcer($("announcement"));
+const groupsError = $("groups-error");
+const groupById = (id) => state.groups.find((group) => group.id === id);
+const personName = (person) => person.name || t("person", { n: person.id });
+
+function applyGroups(data) {
+  state.apart = Boolean(data.apart);
+  state.rule = data.rule ?? null;
+  const previous = new Map(state.groups.map((group) => [group.id, group]));
+  state.groups = state.apart
+    ? (data.groups ?? []).map((group) => {
+        // A late copy never turns back a newer phase or timer of a group.
+        const old = previous.get(group.id);
+        const next = { ...group };
+        if (old && !live.fresh(`group-phase:${group.id}`, data.seq)) next.phase = old.phase;
+        if (old && !live.fresh(`group-timer:${group.id}`, data.seq)) next.timer = old.timer;
+        return next;
+      })
+    : [];
+  if (state.viewGroup !== null && !groupById(state.viewGroup)) {
+    state.viewGroup = null;
+    renderAllIdeas();
+  }
+  renderGroups();
+  renderPeople(true);
+}
+
+function updateGroup(id, changes) {
+  const index = state.groups.findIndex((group) => group.id === id);
+  if (index < 0) return;
+  state.groups[index] = { ...state.groups[index], ...changes };
+  renderGroups();
+}
+
+// Counts and last activity come from the ideas the console follows live (groups_changed is only
+// sent when the groups themselves change), with the server's figure as the floor.
+function groupStats(group) {
+  let count = 0;
+  let last = Date.parse(group.last_activity ?? "") || 0;
+  for (const idea of state.ideas.values()) {
+    if (idea.group?.id !== group.id) continue;
+    count += 1;
+    last = Math.max(last, Date.parse(idea.created_at) || 0);
+  }
+  return { ideas: count, last: last ? new Date(last).toISOString() : null };
+}
+
+// Split form: which fields the chosen rule needs.
+const splitForm = $("split-form");
+const splitRule = () => splitForm.querySelector('input[name="rule"]:checked')?.value ?? "random";
+function renderSplitFields() {
+  const rule = splitRule();
+  $("split-count-field").hidden = rule === "sector";
+  $("split-names-field").hidden = rule === "sector";
+  $("split-capacity-field").hidden = rule !== "choice";
+}
+splitForm.addEventListener("change", renderSplitFields);
+renderSplitFields();
+
+splitForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const report = feedback($("split-error"));
+  const rule = splitRule();
+  const payload = { rule };
+  if (rule !== "sector") {
+    const count = Number($("split-count").value);
+    if (!Number.isInteger(count) || count < 2 || count > 50) {
+      report(strings.split_count_range);
+      $("split-count").focus();
+      return;
+    }
+    payload.count = count;
+    payload.names = $("split-names")
+      .value.split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+  }
+  if (rule === "choice" && $("split-capacity").value.trim() !== "") {
+    payload.capacity = Number($("split-capacity").value);
+  }
+  const button = $("split-submit");
+  button.setAttribute("aria-busy", "true");
+  const ack = await command("split_groups", payload, report);
+  button.removeAttribute("aria-busy");
+  if (ack.ok) {
+    $("split-names").value = "";
+    $("groups-summary").textContent = tn("split_done", ack.groups?.length ?? 0);
+  }
+});
+
+// The overview: one row per group, kept between renders (only texts and states change), so a
+// select or button under the facilitator's hands is never replaced while they use it.
+const groupRows = new Map(); // group id -> row parts
+
+function cell(label, ...children) {
+  return h("td", { "data-label": label }, ...children);
+}
+
+function makeRow(group) {
+  const heads = [...document.querySelectorAll("#groups-table thead th")].map((th) => th.textContent.trim());
+  const row = { name: h("strong"), members: h("span"), ideas: h("span"), activity: h("span"), phaseNow: h("span", { class: "phase-now-label" }), timer: h("span", { class: "group-timer" }) };
+  row.phaseButtons = GROUP_PHASES.map((phase) =>
+    h("button", {
+      type: "button",
+      class: "small outline",
+      text: strings.phases?.[phase] ?? phase,
+      dataset: { groupPhase: phase },
+      "aria-pressed": "false",
+      onclick: () => groupCommand("group_phase", { group_id: group.id, phase }),
+    }),
+  );
+  row.phases = h("div", { class: "group-phases", role: "group" }, row.phaseButtons);
+  row.host = h("select", {
+    onchange: async (event) => {
+      const value = event.target.value;
+      const ack = await groupCommand("set_group_host", { group_id: group.id, participant_id: value ? Number(value) : null });
+      if (!ack.ok) renderGroups(true); // back to what the server has
+    },
+  });
+  row.hostKey = "";
+  row.view = h("button", {
+    type: "button",
+    class: "small secondary outline",
+    text: strings.view,
+    "aria-pressed": "false",
+    onclick: () => {
+      state.viewGroup = state.viewGroup === group.id ? null : group.id;
+      renderGroups();
+      renderAllIdeas();
+    },
+  });
+  row.tr = h(
+    "tr",
+    { dataset: { id: group.id } },
+    h("th", { scope: "row", "data-label": heads[0] }, row.name),
+    cell(heads[1], row.members),
+    cell(heads[2], row.ideas),
+    cell(heads[3], h("p", { class: "group-phase-line" }, row.phaseNow, " ", row.timer), row.phases),
+    cell(heads[4], row.activity),
+    cell(heads[5], row.host),
+    cell(heads[6], row.view),
+  );
+  return row;
+}
+
+function renderGroups(forceHosts = false) {
+  const apart = state.apart;
+  $("groups-apart").hidden = !apart;
+  splitForm.hidden = apart;
+  $("groups-summary").textContent = apart
+    ? `· ${tn("groups", state.groups.length)} · ${strings.rules?.[state.rule] ?? state.rule ?? ""}`
+    : "";
+  const ids = new Set();
+  const rows = [];
+  for (const group of state.groups) {
+    ids.add(group.id);
+    let row = groupRows.get(group.id);
+    if (!row) {
+      row = makeRow(group);
+      groupRows.set(group.id, row);
+    }
+    fillRow(row, group, forceHosts);
+    rows.push(row.tr);
+  }
+  for (const [id, row] of groupRows) {
+    if (!ids.has(id)) {
+      row.tr.remove();
+      groupRows.delete(id);
+    }
+  }
+  placeInOrder($("groups-body"), rows);
+  renderSpotlight();
+  tickGroups();
+}
+
+function fillRow(row, group, forceHosts) {
+  const setText = (node, text) => {
+    if (node.textContent !== text) node.textContent = text;
+  };
+  setText(row.name, group.name);
+  setText(
+    row.members,
+    typeof group.capacity === "number" ? t("places", { n: group.members ?? 0, max: group.capacity }) : String(group.members ?? 0),
+  );
+  const stats = groupStats(group);
+  setText(row.ideas, String(stats.ideas));
+  row.last = stats.last;
+  setText(row.activity, stats.last ? timeAgo(stats.last) : strings.no_activity);
+  setText(row.phaseNow, strings.phases?.[group.phase] ?? group.phase ?? "");
+  row.phases.setAttribute("aria-label", t("phase_of", { name: group.name }));
+  for (const button of row.phaseButtons) {
+    const current = button.dataset.groupPhase === group.phase;
+    button.setAttribute("aria-pressed", String(current));
+    button.classList.toggle("outline", !current);
+  }
+  // Host: nobody, or one of the group's members.
+  const members = [...state.people.values()]
+    .filter((person) => person.group_id === group.id)
+    .sort((a, b) => personName(a).localeCompare(personName(b), "nl"));
+  const key = JSON.stringify([group.host_id, members.map((p) => [p.id, personName(p)])]);
+  if (forceHosts || key !== row.hostKey) {
+    row.hostKey = key;
+    const options = [h("option", { value: "", text: strings.no_host })];
+    for (const person of members) options.push(h("option", { value: String(person.id), text: personName(person) }));
+    if (group.host_id && !members.some((p) => p.id === group.host_id)) {
+      options.push(h("option", { value: String(group.host_id), text: t("person", { n: group.host_id }) }));
+    }
+    row.host.replaceChildren(...options);
+    row.host.value = group.host_id ? String(group.host_id) : "";
+  }
+  row.host.setAttribute("aria-label", t("host_of", { name: group.name }));
+  const viewing = state.viewGroup === group.id;
+  row.view.setAttribute("aria-pressed", String(viewing));
+  row.view.setAttribute("aria-label", t("view_group", { name: group.name }));
+  row.view.classList.toggle("outline", !viewing);
+  row.tr.classList.toggle("is-viewed", viewing);
+  row.timer.dataset.group = String(group.id);
+}
+
+// "3 min geleden" and the groups' countdowns move on by themselves.
+function tickGroups() {
+  for (const [id, row] of groupRows) {
+    const group = groupById(id);
+    if (!group) continue;
+    const activity = row.last ? timeAgo(row.last) : strings.no_activity;
+    if (row.activity.textContent !== activity) row.activity.textContent = activity;
+    const timer = group.timer;
+    let text = "";
+    if (timer?.running && timer.ends_at) {
+      text = t("timer_of", { time: formatSeconds(Math.max(0, (Date.parse(timer.ends_at) - clock.now()) / 1000)) });
+    } else if (timerIsSet(timer)) text = t("timer_paused_at", { time: formatSeconds(timer.remaining) });
+    if (row.timer.textContent !== text) row.timer.textContent = text;
+  }
+}
+setInterval(tickGroups, 1000);
+
+const groupCountsSoon = scheduler(() => {
+  if (state.apart) renderGroups();
+  else renderSpotlight();
+}, 200);
+
+async function groupCommand(name, payload) {
+  groupsError.textContent = "";
+  const ack = await command(name, payload, (text) => {
+    groupsError.textContent = text;
+  });
+  if (ack.ok && name === "group_phase" && ack.phase) updateGroup(payload.group_id, { phase: ack.phase });
+  return ack;
+}
+
+// Every group at once to a phase (each one is its own command).
+const allPhases = $("all-phases");
+for (const phase of GROUP_PHASES) {
+  allPhases.append(
+    h("button", {
+      type: "button",
+      class: "small secondary outline",
+      text: strings.phases?.[phase] ?? phase,
+      dataset: { allPhase: phase },
+      onclick: async (event) => {
+        const button = event.currentTarget;
+        button.setAttribute("aria-busy", "true");
+        for (const group of [...state.groups]) {
+          const ack = await groupCommand("group_phase", { group_id: group.id, phase });
+          if (!ack.ok) break;
+        }
+        button.removeAttribute("aria-busy");
+      },
+    }),
+  );
+}
+
+// Which group's board the idea list shows.
+function renderViewBanner() {
+  const group = state.viewGroup === null ? null : groupById(state.viewGroup);
+  $("view-banner").hidden = !group;
+  const text = group ? t("viewing", { name: group.name }) : "";
+  if ($("view-text").textContent !== text) $("view-text").textContent = text;
+}
+$("view-all").addEventListener("click", () => {
+  state.viewGroup = null;
+  renderGroups();
+  renderAllIdeas();
+});
+
+// Message to every screen.
+$("message-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const report = feedback($("message-feedback"));
+  const input = $("message-text");
+  const text = input.value.trim();
+  if (!text) {
+    report(strings.message_empty);
+    input.focus();
+    return;
+  }
+  const ack = await command("message_all", { text }, report);
+  if (ack.ok) {
+    input.value = "";
+    report(strings.message_sent);
+  }
+});
+
+// Back to the plenary ("delen opbrengsten").
+$("return-plenary").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  button.setAttribute("aria-busy", "true");
+  const ack = await command("return_to_plenary", {}, feedback($("return-error")));
+  button.removeAttribute("aria-busy");
+  if (ack.ok) $("spotlight-status").textContent = strings.returned;
+});
+
+// People and their group: a select each, to move someone.
+const peopleList = new KeyedList($("people"), { render: renderPerson, itemClass: "person" });
+const peopleDirty = new Set();
+let peopleAllDirty = true;
+
+function peopleChanged(id) {
+  peopleDirty.add(String(id));
+  peopleSoon();
+  groupCountsSoon(); // members of a group, and its host choices
+}
+const peopleSoon = scheduler(() => renderPeople(), 100);
+
+// Drawn only while the list is open: a large session has many people and many groups.
+function renderPeople(all = false) {
+  if (all) peopleAllDirty = true;
+  $("people-count").textContent = state.people.size;
+  if (!$("people-details").open || !state.apart) return;
+  const marked = peopleAllDirty ? true : new Set(peopleDirty);
+  peopleAllDirty = false;
+  peopleDirty.clear();
+  const people = [...state.people.values()].sort((a, b) => a.id - b.id);
+  peopleList.sync(people, marked);
+}
+$("people-details").addEventListener("toggle", () => renderPeople(true));
+
+function renderPerson(person, body) {
+  const selectId = `person-${person.id}-group`;
+  const name = personName(person);
+  const options = [];
+  if (!person.group_id || !groupById(person.group_id)) {
+    options.push(h("option", { value: "", text: `— ${strings.no_group} —`, disabled: true }));
+  }
+  for (const group of state.groups) options.push(h("option", { value: String(group.id), text: group.name }));
+  const select = h(
+    "select",
+    {
+      id: selectId,
+      dataset: { action: "move" },
+      onchange: async (event) => {
+        const groupId = Number(event.target.value);
+        peopleList.error(person.id, "");
+        const ack = await command("move_participant", { participant_id: person.id, group_id: groupId }, (text) =>
+          peopleList.error(person.id, text),
+        );
+        if (!ack.ok) event.target.value = person.group_id ? String(person.group_id) : "";
+      },
+    },
+    options,
+  );
+  select.value = person.group_id && groupById(person.group_id) ? String(person.group_id) : "";
+  body.append(
+    h(
+      "label",
+      { for: selectId, class: "person-label" },
+      h("span", { class: "person-name", text: name }),
+      person.sector ? h("span", { class: "tag", text: person.sector }) : null,
+      h("span", { class: "visually-hidden", text: ` ${t("group_for", { name })}` }),
+    ),
+    select,
+  );
+}
+
+// After the return: one group's outcome (or all) on the presenter screen.
+function renderSpotlight() {
+  const groups = new Map();
+  for (const idea of state.ideas.values()) {
+    if (!idea.group || idea.hidden || idea.pending) continue;
+    const entry = groups.get(idea.group.id) ?? { ...idea.group, count: 0 };
+    entry.count += 1;
+    groups.set(idea.group.id, entry);
+  }
+  const show = !state.apart && groups.size > 0;
+  $("spotlight-box").hidden = !show;
+  if (!show) return;
+  const list = $("spotlight-list");
+  const focusedKey = document.activeElement?.closest?.("#spotlight-list li")?.dataset.id;
+  const current = state.spotlight === undefined ? undefined : (state.spotlight?.id ?? "all");
+  const item = (key, label, count, groupId) => {
+    const pressed = current === key;
+    return h(
+      "li",
+      { dataset: { id: String(key) } },
+      h("span", { class: "spotlight-name" }, h("strong", { text: label }), count === null ? null : h("span", { class: "muted", text: ` · ${tn("ideas", count)}` })),
+      h("button", {
+        type: "button",
+        class: `small${pressed ? "" : " outline"}`,
+        text: strings.spotlight_show,
+        "aria-label": groupId === null ? strings.spotlight_all : t("spotlight_named", { name: label }),
+        "aria-pressed": String(pressed),
+        onclick: async () => {
+          const ack = await command("spotlight_group", { group_id: groupId }, (text) => {
+            $("spotlight-status").textContent = text;
+          });
+          if (ack.ok) {
+            state.spotlight = ack.group ?? null;
+            renderSpotlight();
+          }
+        },
+      }),
+    );
+  };
+  const sorted = [...groups.values()].sort((a, b) => a.id - b.id); // the order they were made in
+  list.replaceChildren(item("all", strings.all_groups, null, null), ...sorted.map((g) => item(g.id, g.name, g.count, g.id)));
+  if (focusedKey) list.querySelector(`li[data-id="${CSS.escape(focusedKey)}"] button`)?.focus();
+  const status =
+    state.spotlight === undefined ? "" : state.spotlight ? t("spotlight_now", { name: state.spotlight.name }) : strings.spotlight_all_now;
+  if ($("spotlight-status").textContent !== status && status) $("spotlight-status").textContent = status;
+}
+
 renderPhase();
 countdown.set(null);
 suggestAgendaItem();
+renderGroups();

@@ -29,10 +29,14 @@ export function connectSession({ token, onEvent, onStatus }) {
   const seen = new Set();
   const latest = new Map(); // key -> seq of the newest event applied for that key
 
+  let switching = false; // a reconnect this page asked for: not an outage
   const socket = io({ auth: (cb) => cb({ token, last_seq: lastSeq }) });
 
-  socket.on("connect", () => onStatus("online"));
-  socket.on("disconnect", () => onStatus("offline"));
+  socket.on("connect", () => {
+    switching = false;
+    onStatus("online");
+  });
+  socket.on("disconnect", () => onStatus(switching ? "connecting" : "offline"));
   socket.on("connect_error", (err) => {
     // The server refused the token: retrying will not help until the page is reloaded.
     onStatus(socket.active ? "offline" : "refused", err.message);
@@ -55,13 +59,28 @@ export function connectSession({ token, onEvent, onStatus }) {
     onEvent(name, data ?? {});
   });
 
-  async function send(command, payload = {}) {
+  // `waitMs`: a command given while the page reconnects on purpose (to follow another breakout
+  // group) waits that long for the connection instead of failing at once.
+  async function send(command, payload = {}, { waitMs = 0 } = {}) {
+    if (!socket.connected && waitMs > 0) await connected(waitMs);
     if (!socket.connected) return { ok: false, code: "offline", error: strings.offline_short };
     try {
       return await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(command, payload);
     } catch {
       return { ok: false, code: "timeout", error: strings.no_answer };
     }
+  }
+
+  function connected(waitMs) {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        socket.off("connect", done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      socket.on("connect", done);
+    });
   }
 
   // True when this event is not older than one already applied for the same thing (an idea,
@@ -74,7 +93,16 @@ export function connectSession({ token, onEvent, onStatus }) {
     return true;
   }
 
-  return { socket, send, fresh };
+  // Connect again, e.g. to follow another breakout group's room. `fresh`: ask for a whole new
+  // snapshot instead of what was missed (the board then is exactly what the server shows now).
+  function reconnect({ fresh: anew = false } = {}) {
+    if (anew) lastSeq = null;
+    switching = true;
+    socket.disconnect();
+    socket.connect();
+  }
+
+  return { socket, send, fresh, reconnect };
 }
 
 // A v4 UUID from getRandomValues (randomUUID needs a secure context; a LAN address is not).
@@ -333,5 +361,81 @@ export function scheduler(run, delay = 16) {
         run();
       }, delay);
     }
+  };
+}
+
+// Puts `nodes` in this order as `parent`'s first children, moving only those out of place (a
+// moved node loses keyboard focus, and an open select closes).
+export function placeInOrder(parent, nodes) {
+  let cursor = parent.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else parent.insertBefore(node, cursor);
+  }
+}
+
+// ---------------------------------------------------------------- breakout groups (deelsessies)
+
+// The phases a breakout group moves through (its host or the facilitator picks one).
+export const GROUP_PHASES = ["input", "hidden_input", "review", "voting"];
+
+// True when a timer ({running, ends_at, remaining}) is set, running or paused.
+export const timerIsSet = (timer) => Boolean(timer && (timer.running || typeof timer.remaining === "number"));
+
+// The label of the breakout group an idea came from, for the plenary board after the return.
+export function groupTag(idea) {
+  if (!idea?.group?.name) return null;
+  return h(
+    "span",
+    { class: "tag tag-group" },
+    h("span", { class: "visually-hidden", text: `${strings.from_group} ` }),
+    idea.group.name,
+  );
+}
+
+// "zojuist", "3 min geleden", "2 uur geleden" for an ISO moment, by the server's clock.
+export function timeAgo(iso) {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return strings.no_activity;
+  const minutes = Math.max(0, Math.floor((clock.now() - at) / 60000));
+  if (minutes < 1) return strings.just_now;
+  if (minutes < 60) return t("minutes_ago", { n: minutes });
+  return t("hours_ago", { n: Math.floor(minutes / 60) });
+}
+
+// A message from the facilitator to every screen ("nog 5 minuten"): `region` is an always
+// present, empty element with aria-live="assertive"; the message goes in until dismissed (or,
+// on a screen nobody clicks, for `hideAfterMs`). A newer message replaces the older.
+export function announcer(region, { hideAfterMs = 0 } = {}) {
+  let handle = 0;
+  const dismiss = () => {
+    clearTimeout(handle);
+    region.replaceChildren();
+  };
+  return (text, sentAt) => {
+    if (!text) return;
+    const time = wallClock(sentAt);
+    clearTimeout(handle);
+    region.replaceChildren(
+      h(
+        "div",
+        { class: "announcement-box" },
+        h(
+          "p",
+          { class: "announcement-text" },
+          h("strong", { text: time ? `${strings.announcement} (${time}):` : `${strings.announcement}:` }),
+          " ",
+          h("span", { text }),
+        ),
+        h("button", {
+          type: "button",
+          class: "secondary small announcement-close",
+          text: strings.close,
+          "aria-label": strings.close_announcement,
+          onclick: dismiss,
+        }),
+      ),
+    );
+    if (hideAfterMs) handle = setTimeout(dismiss, hideAfterMs);
   };
 }

@@ -1,11 +1,15 @@
 // The presenter screen (projector): no controls, just the session as it happens, in large type.
+// While breakout groups are apart it shows the groups at a glance; after the return the plenary
+// board with each idea's group, or one group's outcome when the facilitator spotlights it.
 import {
   Countdown,
   KeyedList,
   agendaTimes,
+  announcer,
   byBoardOrder,
   clusterItems,
   connectSession,
+  groupTag,
   h,
   ideaOf,
   presenceOf,
@@ -24,6 +28,9 @@ const state = {
   ideas: new Map(), // String(id) -> idea, only what may be shown
   clusters: [],
   presence: null,
+  apart: false,
+  groups: [], // while apart: [{id, name, members, ideas, phase}]
+  spotlight: null, // {id, name}: only that group's ideas (null: everything)
 };
 
 // Never on the wall: ideas a facilitator hid or has not approved yet.
@@ -49,8 +56,36 @@ function onEvent(name, data) {
       state.ideas = new Map((data.ideas ?? []).filter(showable).map((idea) => [String(idea.id), idea]));
       state.clusters = data.clusters ?? [];
       if ("presence" in data) state.presence = presenceOf(data.presence);
+      state.apart = Boolean(data.groups?.apart);
+      state.groups = state.apart ? (data.groups?.groups ?? []) : [];
       countdown.set(data.timer);
       renderAll();
+      break;
+    case "groups_changed":
+      if (live.fresh("groups", data.seq)) {
+        state.apart = Boolean(data.apart);
+        state.groups = state.apart ? (data.groups ?? []) : [];
+        if (state.apart) state.spotlight = null;
+        renderAll();
+      }
+      break;
+    case "groups_returned":
+      if (live.fresh("returned", data.seq)) {
+        state.ideas = new Map((data.ideas ?? []).filter(showable).map((idea) => [String(idea.id), idea]));
+        state.apart = false;
+        state.groups = [];
+        state.spotlight = null;
+        renderAll();
+      }
+      break;
+    case "spotlight":
+      if (live.fresh("spotlight", data.seq)) {
+        state.spotlight = data.group ?? null;
+        changed();
+      }
+      break;
+    case "announcement":
+      announce(data.text, data.sent_at);
       break;
     case "idea_added":
     case "idea_updated": {
@@ -143,20 +178,24 @@ function showVotes() {
 function renderIdea(idea, body, li) {
   li.classList.toggle("pinned", Boolean(idea.pinned));
   body.append(h("p", { class: "idea-text", text: idea.text }));
-  if (showVotes() || idea.pinned) {
+  // The group label, unless the heading already names the one group on the wall.
+  const label = !state.spotlight && groupTag(idea);
+  if (showVotes() || idea.pinned || label) {
     body.append(
       h(
         "p",
         { class: "idea-tags" },
         idea.pinned && h("span", { class: "tag tag-pin", text: strings.pinned }),
         showVotes() && h("span", { class: "tag tag-votes", text: tn("votes", idea.votes ?? 0) }),
+        label,
       ),
     );
   }
 }
 
 function order() {
-  const ideas = [...state.ideas.values()];
+  const spot = state.spotlight;
+  const ideas = [...state.ideas.values()].filter((idea) => !spot || idea.group?.id === spot.id);
   if (state.phase === "closed") {
     // After the session: most votes first (pinned still on top).
     return ideas.sort((a, b) => Boolean(b.pinned) - Boolean(a.pinned) || (b.votes ?? 0) - (a.votes ?? 0) || byBoardOrder(a, b));
@@ -168,21 +207,30 @@ function renderBoard() {
   const marked = allDirty ? true : new Set(dirty);
   allDirty = false;
   dirty.clear();
-  const count = state.ideas.size;
-  const hiddenInput = state.phase === "hidden_input";
-  // The clusters take the wall once there are any, except while ideas come in or votes are cast.
-  const clustersView = state.clusters.length > 0 && !["input", "hidden_input", "voting"].includes(state.phase);
+  const apart = state.apart;
+  const spot = apart ? null : state.spotlight;
+  const shown = order();
+  const count = shown.length;
+  const hiddenInput = state.phase === "hidden_input" && !apart && !spot;
+  // The clusters take the wall once there are any, except while ideas come in or votes are cast
+  // (or one group's outcome is shown).
+  const clustersView =
+    !apart && !spot && state.clusters.length > 0 && !["input", "hidden_input", "voting"].includes(state.phase);
 
+  renderGroupsOverview();
+  const heading = spot ? spot.name : "";
+  if ($("spotlight-heading").textContent !== heading) $("spotlight-heading").textContent = heading;
+  $("spotlight-heading").hidden = !spot;
   $("hidden-count").hidden = !hiddenInput;
   // A presenter screen gets no idea events during hidden input (they go to each author and the
   // facilitators only), so it cannot count them honestly: words instead of a wrong number.
   $("hidden-count-text").textContent = strings.ideas_coming_in;
-  $("board").hidden = hiddenInput || clustersView;
+  $("board").hidden = apart || hiddenInput || clustersView;
   $("clusters-section").hidden = !clustersView;
   $("no-ideas").hidden = count > 0;
 
-  if (!hiddenInput && !clustersView) {
-    board.sync(order(), marked);
+  if (!apart && !hiddenInput && !clustersView) {
+    board.sync(shown, marked);
     // Fewer ideas, larger type: keeps a full board readable from the back of the room.
     $("ideas").dataset.density = count <= 6 ? "low" : count <= 14 ? "mid" : count <= 30 ? "high" : "max";
   }
@@ -190,11 +238,37 @@ function renderBoard() {
     $("clusters").replaceChildren(...clusterItems(state.clusters, state.ideas, { heading: "h2" }));
     $("clusters").dataset.count = String(Math.min(state.clusters.length, 4));
   }
-  $("idea-total").textContent = hiddenInput ? "" : tn("ideas_in", count);
+  $("idea-total").textContent = hiddenInput || apart ? "" : tn("ideas_in", count);
 }
 
+// While apart: every group with its people and ideas (as of the last groups_changed).
+function renderGroupsOverview() {
+  $("groups-overview").hidden = !state.apart;
+  if (!state.apart) return;
+  $("groups-list").replaceChildren(
+    ...state.groups.map((group) =>
+      h(
+        "li",
+        { dataset: { id: group.id } },
+        h("h3", { text: group.name }),
+        h(
+          "p",
+          { class: "group-counts" },
+          h("span", { text: tn("participants", group.members ?? 0) }),
+          h("span", { text: tn("ideas", group.ideas ?? 0) }),
+        ),
+        h("p", { class: "group-phase" }, h("span", { class: "tag", text: strings.phases?.[group.phase] ?? "" })),
+      ),
+    ),
+  );
+  $("groups-list").dataset.count = String(Math.min(state.groups.length, 4));
+}
+
+const announce = announcer($("announcement"), { hideAfterMs: 5 * 60 * 1000 });
+
 function renderPhase() {
-  $("phase-label").textContent = strings.phases?.[state.phase] ?? "";
+  // While apart each group has its own phase (in the overview); the session's says little.
+  $("phase-label").textContent = state.apart ? strings.breakouts : (strings.phases?.[state.phase] ?? "");
   const item = state.agenda;
   $("agenda-title").textContent = item?.title ?? "";
   $("agenda-time").textContent = agendaTimes(item);

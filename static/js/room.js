@@ -1,20 +1,27 @@
 // The participant's page: send vraagstukken (kept on this device until the server has them),
 // edit or withdraw your own while input is open, dot-vote, and follow the session live.
+// In breakout groups (deelsessies) the page follows its own group: its board, phase and timer,
+// and its host's controls; after the return to the plenary every idea carries its group's name.
 import {
   Countdown,
+  GROUP_PHASES,
   KeyedList,
   agendaTimes,
+  announcer,
   byBoardOrder,
   clusterItems,
   connectSession,
+  groupTag,
   h,
   ideaOf,
+  placeInOrder,
   limitOf,
   presenceOf,
   scheduler,
   showStatus,
   strings,
   t,
+  timerIsSet,
   tn,
   uuid4,
 } from "./live.js";
@@ -33,6 +40,8 @@ if (root.dataset.resultsUrl) $("results").querySelector("a").href = root.dataset
 
 const INPUT_PHASES = new Set(["input", "hidden_input"]);
 const RETRY_MS = 5000;
+// Pages switching rooms together (everyone at a split or the return) spread their reconnects.
+const SWITCH_SPREAD_MS = 800;
 
 const store = {
   key: (name) => `brainstorm:${sessionId}:${name}`,
@@ -53,7 +62,15 @@ const store = {
 };
 
 const state = {
-  phase: root.dataset.phase || null,
+  phase: root.dataset.phase || null, // what rules this page: the group's phase while apart
+  sessionPhase: root.dataset.phase || null,
+  sessionTimer: null,
+  participantId: Number(root.dataset.participantId) || null,
+  apart: false, // breakout groups are apart
+  rule: null, // how they were split: random, sector, choice
+  groups: [], // [{id, name, members, capacity, phase, host_id, timer}] while apart
+  myGroup: null, // my breakout group while apart, as above
+  switching: false, // reconnecting to follow another group's room
   agenda: null,
   settings: {},
   ideas: new Map(), // String(id) -> idea
@@ -74,7 +91,11 @@ let pending = store.get("pending", []).filter((item) => item && item.client_id &
 let flushing = false;
 let retryHandle = 0;
 
-const inputOpen = () => state.phase === null || INPUT_PHASES.has(state.phase);
+const inGroup = () => state.apart && state.myGroup !== null;
+const isHost = () => inGroup() && state.participantId !== null && state.myGroup.host_id === state.participantId;
+// Groups apart and people choose their own: until this person has, they do not send in.
+const mustChoose = () => state.apart && state.rule === "choice" && state.myGroup === null;
+const inputOpen = () => (state.phase === null || INPUT_PHASES.has(state.phase)) && !mustChoose();
 const voting = () => state.phase === "voting";
 
 // ---------------------------------------------------------------- connection and events
@@ -113,13 +134,44 @@ function onEvent(name, data) {
       if (live.fresh(`votes:${data.idea_id}`, data.seq)) setVotes(data.idea_id, data.votes);
       break;
     case "phase_changed":
-      if (live.fresh("phase", data.seq)) setPhase(data.phase, data.agenda_item);
+      if (live.fresh("phase", data.seq)) {
+        state.sessionPhase = data.phase ?? state.sessionPhase;
+        state.agenda = data.agenda_item ?? null;
+        setPhase();
+      }
       break;
     case "settings_changed":
       if (live.fresh("settings", data.seq)) setSettings(data.settings ?? {});
       break;
     case "timer_changed":
-      if (live.fresh("timer", data.seq)) countdown.set(data.timer);
+      if (live.fresh("timer", data.seq)) {
+        state.sessionTimer = data.timer ?? null;
+        showTimer();
+      }
+      break;
+    case "groups_changed":
+      if (live.fresh("groups", data.seq)) applyGroups(data);
+      break;
+    case "group_assigned":
+      if (live.fresh("assigned", data.seq)) assigned(data.group ?? null);
+      break;
+    case "group_phase_changed":
+      if (data.group_id === state.myGroup?.id && live.fresh(`group-phase:${data.group_id}`, data.seq)) {
+        state.myGroup = { ...state.myGroup, phase: data.phase };
+        setPhase();
+      }
+      break;
+    case "group_timer_changed":
+      if (data.group_id === state.myGroup?.id && live.fresh(`group-timer:${data.group_id}`, data.seq)) {
+        state.myGroup = { ...state.myGroup, timer: data.timer ?? null };
+        showTimer();
+      }
+      break;
+    case "groups_returned":
+      if (live.fresh("returned", data.seq)) returned(data);
+      break;
+    case "announcement":
+      announce(data.text, data.sent_at);
       break;
     case "clusters_updated":
       if (live.fresh("clusters", data.seq)) {
@@ -142,8 +194,14 @@ function onEvent(name, data) {
 }
 
 function applySnapshot(data) {
-  state.phase = data.phase ?? state.phase;
+  state.sessionPhase = data.phase ?? state.sessionPhase;
   state.agenda = data.agenda_item ?? null;
+  state.apart = Boolean(data.groups?.apart);
+  state.rule = data.groups?.rule ?? null;
+  state.groups = state.apart ? (data.groups?.groups ?? []) : [];
+  state.myGroup = state.apart ? (data.me?.group ?? null) : null;
+  state.switching = false;
+  state.phase = effectivePhase();
   state.settings = data.settings ?? {};
   state.ideas = new Map((data.ideas ?? []).filter((idea) => !idea.hidden).map((idea) => [String(idea.id), idea]));
   state.clusters = data.clusters ?? [];
@@ -158,7 +216,8 @@ function applySnapshot(data) {
   if ("presence" in data) state.presence = presenceOf(data.presence);
   if (state.editing && !state.ideas.has(state.editing.id)) state.editing = null;
   if (state.confirming && !state.ideas.has(state.confirming)) state.confirming = null;
-  countdown.set(data.timer);
+  state.sessionTimer = data.timer ?? null;
+  showTimer();
   renderAll();
   if (inputOpen()) retryRefused(["phase_closed"]);
 }
@@ -213,11 +272,16 @@ function setVotes(ideaId, votes) {
   ideaChanged(id);
 }
 
-function setPhase(phase, agenda) {
+// While apart, my group's phase rules (input, voting…); otherwise the session's.
+function effectivePhase() {
+  return inGroup() ? (state.myGroup.phase ?? state.sessionPhase) : state.sessionPhase;
+}
+
+function setPhase() {
   const wasOpen = inputOpen();
-  state.phase = phase ?? state.phase;
-  state.agenda = agenda ?? null;
-  if (state.phase === "hidden_input") {
+  const before = state.phase;
+  state.phase = effectivePhase();
+  if (state.phase === "hidden_input" && before !== "hidden_input") {
     // As in a snapshot: only your own until the facilitator reveals them all (ideas_revealed).
     for (const id of [...state.ideas.keys()]) if (!state.mine.has(id)) state.ideas.delete(id);
     clustersSoon();
@@ -252,6 +316,225 @@ function setSettings(settings) {
   retryRefused(["limit_reached"]);
 }
 
+// ---------------------------------------------------------------- breakout groups
+
+// My group's timer while it runs one, else the session's.
+function showTimer() {
+  const groupTimer = inGroup() ? state.myGroup.timer : null;
+  countdown.set(timerIsSet(groupTimer) ? groupTimer : state.sessionTimer);
+  renderHost();
+}
+
+function applyGroups(data) {
+  const wasInGroup = inGroup();
+  state.apart = Boolean(data.apart);
+  state.rule = data.rule ?? null;
+  state.groups = state.apart ? (data.groups ?? []) : [];
+  if (!state.apart) state.myGroup = null;
+  else if (state.myGroup) {
+    const mine = state.groups.find((group) => group.id === state.myGroup.id);
+    if (mine) {
+      // A late copy never turns back a newer phase or timer of my group.
+      const { phase, timer, ...rest } = mine;
+      const next = { ...state.myGroup, ...rest };
+      if (live.fresh(`group-phase:${mine.id}`, data.seq)) next.phase = phase;
+      if (live.fresh(`group-timer:${mine.id}`, data.seq)) next.timer = timer;
+      state.myGroup = next;
+    }
+  }
+  if (wasInGroup !== inGroup()) allDirty = true; // the group labels come or go
+  setPhase();
+  showTimer();
+}
+
+// I was put in a group (or taken out): the server shows me that group's room after a reconnect.
+// Until then nothing of another group stays on this page.
+function assigned(group) {
+  const same = (group?.id ?? null) === (state.myGroup?.id ?? null);
+  state.myGroup = group;
+  if (group) state.apart = true;
+  if (same) {
+    // Still the same room (e.g. nobody is placed yet when people choose): nothing to follow.
+    setPhase();
+    showTimer();
+    return;
+  }
+  for (const [id, idea] of state.ideas) {
+    if (idea.group && idea.group.id !== group?.id) state.ideas.delete(id);
+  }
+  state.switching = true;
+  setPhase();
+  showTimer();
+  switchRoom();
+}
+
+// "Delen opbrengsten": the plenary board, every idea labelled with its group.
+function returned(data) {
+  const keep = [...state.ideas.values()].filter((idea) => idea.pending && state.mine.has(String(idea.id)));
+  state.ideas = new Map(
+    [...(data.ideas ?? []), ...keep].filter((idea) => !idea.hidden).map((idea) => [String(idea.id), idea]),
+  );
+  state.apart = false;
+  state.myGroup = null;
+  state.groups = [];
+  state.editing = null;
+  state.confirming = null;
+  setPhase();
+  showTimer();
+  clustersSoon();
+  switchRoom(); // leave the group's room; the snapshot confirms the board
+}
+
+let switchHandle = 0;
+function switchRoom() {
+  clearTimeout(switchHandle);
+  switchHandle = setTimeout(() => live.reconnect({ fresh: true }), Math.random() * SWITCH_SPREAD_MS);
+}
+
+async function chooseGroup(group, button) {
+  $("choose-error").textContent = "";
+  button.setAttribute("aria-busy", "true");
+  const ack = await live.send("choose_group", { group_id: group.id }, { waitMs: 5000 });
+  button.removeAttribute("aria-busy");
+  if (!ack.ok) $("choose-error").textContent = ack.error;
+  // On success group_assigned follows and the page moves into the group.
+}
+
+// The choice list keeps its nodes (only texts and states change), so a tap is never lost to a
+// redraw when someone else chooses at the same moment.
+const chooseRows = new Map(); // group id -> {li, count, button, full}
+function renderChoices() {
+  const list = $("choose-list");
+  const show = mustChoose();
+  $("choose-box").hidden = !show;
+  if (!show) return;
+  const ids = new Set();
+  for (const group of state.groups) {
+    ids.add(group.id);
+    let row = chooseRows.get(group.id);
+    if (!row) {
+      const nameId = `choose-${group.id}-name`;
+      row = {
+        name: h("strong", { id: nameId, class: "choose-name" }),
+        count: h("span", { class: "choose-count" }),
+        full: h("span", { class: "tag tag-full", text: strings.full }),
+        button: h("button", { type: "button", class: "choose-button", text: strings.choose, "aria-describedby": nameId }),
+      };
+      row.button.addEventListener("click", () => {
+        const current = state.groups.find((g) => g.id === group.id);
+        if (current && row.button.getAttribute("aria-disabled") !== "true") chooseGroup(current, row.button);
+      });
+      row.li = h("li", { dataset: { id: group.id } }, h("p", { class: "choose-info" }, row.name, " ", row.count, " ", row.full), row.button);
+      chooseRows.set(group.id, row);
+    }
+    const full = typeof group.capacity === "number" && group.members >= group.capacity;
+    row.name.textContent = group.name;
+    row.count.textContent =
+      typeof group.capacity === "number" ? t("places", { n: group.members, max: group.capacity }) : tn("participants", group.members ?? 0);
+    row.full.hidden = !full;
+    row.button.setAttribute("aria-label", t("choose_named", { name: group.name }));
+    row.button.setAttribute("aria-disabled", full ? "true" : "false");
+    row.li.classList.toggle("is-full", full);
+  }
+  for (const [id, row] of chooseRows) {
+    if (!ids.has(id)) {
+      row.li.remove();
+      chooseRows.delete(id);
+    }
+  }
+  placeInOrder(list, state.groups.map((group) => chooseRows.get(group.id).li));
+}
+
+function renderGroupBox() {
+  const box = $("group-box");
+  box.hidden = !inGroup();
+  const name = inGroup() ? t("your_group", { name: state.myGroup.name }) : "";
+  if ($("group-name").textContent !== name) $("group-name").textContent = name; // announced once
+  $("group-help").textContent = state.switching ? strings.group_switching : strings.your_group_help;
+  $("ideas").setAttribute("aria-busy", state.switching ? "true" : "false");
+  $("ideas-heading-text").textContent = inGroup() ? t("group_ideas", { name: state.myGroup.name }) : strings.all_ideas;
+}
+
+// ---------------------------------------------------------------- my group's host
+
+const hostError = $("host-error");
+const hostPhaseButtons = GROUP_PHASES.map((phase) =>
+  h("button", {
+    type: "button",
+    class: "small outline",
+    text: strings.phases?.[phase] ?? phase,
+    dataset: { phase },
+    "aria-pressed": "false",
+    onclick: () => hostCommand("group_phase", { phase }),
+  }),
+);
+$("host-phases").append(...hostPhaseButtons);
+
+async function hostCommand(name, payload) {
+  if (!inGroup()) return;
+  hostError.textContent = "";
+  const group = state.myGroup;
+  const ack = await live.send(name, { group_id: group.id, ...payload }, { waitMs: 5000 });
+  if (!ack.ok) {
+    hostError.textContent = ack.error;
+    return;
+  }
+  // The events follow; the ack already says what is now so the controls do not lag.
+  if (state.myGroup?.id !== group.id) return;
+  if (ack.phase) {
+    state.myGroup = { ...state.myGroup, phase: ack.phase };
+    setPhase();
+  }
+  if (ack.timer !== undefined) {
+    state.myGroup = { ...state.myGroup, timer: ack.timer };
+    showTimer();
+  }
+}
+
+function groupTimerState() {
+  const timer = inGroup() ? state.myGroup.timer : null;
+  if (timer?.running) return "running";
+  return timerIsSet(timer) ? "paused" : "off";
+}
+
+$("host-timer-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const minutes = Number($("host-minutes").value.replace(",", "."));
+  if (!(minutes > 0)) {
+    hostError.textContent = strings.timer_minutes_needed;
+    return;
+  }
+  hostCommand("group_timer", { action: "start", seconds: Math.min(7200, Math.max(1, Math.round(minutes * 60))) });
+});
+for (const [id, run] of [
+  ["host-timer-toggle", () => hostCommand("group_timer", { action: groupTimerState() === "paused" ? "resume" : "pause" })],
+  ["host-timer-extend", () => hostCommand("group_timer", { action: "extend", seconds: 60 })],
+  ["host-timer-stop", () => hostCommand("group_timer", { action: "stop" })],
+]) {
+  $(id).addEventListener("click", (event) => {
+    if (event.currentTarget.getAttribute("aria-disabled") !== "true") run();
+  });
+}
+
+function renderHost() {
+  const show = isHost();
+  $("host-box").hidden = !show;
+  if (!show) return;
+  for (const button of hostPhaseButtons) {
+    const current = button.dataset.phase === state.myGroup.phase;
+    button.setAttribute("aria-pressed", String(current));
+    button.classList.toggle("outline", !current);
+  }
+  const timerState = groupTimerState();
+  for (const id of ["host-timer-toggle", "host-timer-extend", "host-timer-stop"]) {
+    $(id).setAttribute("aria-disabled", timerState === "off" ? "true" : "false");
+  }
+  const label = timerState === "paused" ? strings.resume : strings.pause;
+  if ($("host-timer-toggle").textContent !== label) $("host-timer-toggle").textContent = label;
+}
+
+const announce = announcer($("announcement"));
+
 // ---------------------------------------------------------------- sending vraagstukken
 
 function savePending() {
@@ -279,7 +562,8 @@ async function flush() {
   try {
     for (;;) {
       const item = pending.find((p) => !p.error);
-      if (!item || !live.socket.connected) break;
+      // Not while choosing a group: it would land on the plenary board of every group.
+      if (!item || !live.socket.connected || mustChoose()) break;
       item.sending = true;
       renderPending();
       const ack = await live.send("submit_idea", { text: item.text, client_id: item.client_id });
@@ -481,6 +765,9 @@ const clustersSoon = scheduler(renderClusters, 50);
 
 function renderAll() {
   allDirty = true;
+  renderGroupBox();
+  renderChoices();
+  renderHost();
   renderPhase();
   renderForm();
   renderPresence();
@@ -574,6 +861,7 @@ function renderIdea(idea, body, li) {
     mine && h("span", { class: "tag tag-mine", text: strings.you }),
     idea.pending && h("span", { class: "tag tag-wait", text: strings.awaiting_approval }),
     showVotes && h("span", { class: "tag tag-votes", text: tn("votes", idea.votes ?? 0) }),
+    !state.apart && groupTag(idea), // back in the plenary: where each idea came from
   ].filter(Boolean);
   if (tags.length) body.append(h("p", { class: "idea-tags" }, tags));
 
@@ -669,10 +957,10 @@ function renderPhase() {
   $("agenda-title").textContent = agenda?.title ?? "";
   $("agenda-time").textContent = agendaTimes(agenda);
   $("phase-box").dataset.phase = phase ?? "";
-  let help = strings.phase_help?.[phase] ?? "";
+  let help = (inGroup() ? strings.group_phase_help : strings.phase_help)?.[phase] ?? "";
   if (phase === "voting") help = `${help} ${state.settings.vote_stacking ? strings.stacking_on : strings.stacking_off}`;
   $("phase-help").textContent = help;
-  $("results").hidden = phase !== "closed";
+  $("results").hidden = phase !== "closed" || inGroup();
 
   $("votes-box").hidden = !voting();
   $("votes-left").textContent =
@@ -685,8 +973,9 @@ function renderForm() {
   const closedNote = $("input-closed");
   const draft = textarea.value.trim();
   // After the session the phase words say it all; a kept draft is still worth a line.
-  closedNote.hidden = open || (state.phase === "closed" && !draft);
-  closedNote.textContent = open ? "" : draft ? `${strings.input_closed} ${strings.draft_kept}` : strings.input_closed;
+  closedNote.hidden = open || (state.phase === "closed" && !draft && !mustChoose());
+  const why = mustChoose() ? strings.choose_first : strings.input_closed;
+  closedNote.textContent = open ? "" : draft ? `${why} ${strings.draft_kept}` : why;
 
   const left = state.ideasLeft === null ? null : Math.max(0, state.ideasLeft - unsentCount());
   const leftNote = $("ideas-left");
@@ -702,8 +991,10 @@ function renderPresence() {
 
 function renderClusters() {
   const list = $("clusters");
-  list.replaceChildren(...clusterItems(state.clusters, state.ideas));
-  $("clusters-section").hidden = state.clusters.length === 0;
+  // While apart a theme may hold only other groups' ideas: those are not shown here.
+  const shown = state.clusters.filter((cluster) => cluster.idea_ids.some((id) => state.ideas.has(String(id))));
+  list.replaceChildren(...clusterItems(shown, state.ideas));
+  $("clusters-section").hidden = shown.length === 0;
 }
 
 renderPhase();
