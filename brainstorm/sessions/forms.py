@@ -6,7 +6,7 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from brainstorm.sessions.models import DISPLAY_NAME_MAX, Sector
+from brainstorm.sessions.models import DISPLAY_NAME_MAX, PARTNERSHIP_MAX, Sector
 
 
 class JoinForm(FlaskForm):
@@ -34,6 +34,15 @@ class JoinForm(FlaskForm):
             SelectChoice(Sector.OTHER.value, _l("anders")),
         ],
         validate_choice=False,  # empty is fine; join_session refuses anything else
+    )
+    partnership = StringField(
+        _l("Je partnerschap of regio (mag leeg blijven)"),
+        validators=[
+            Length(
+                max=PARTNERSHIP_MAX,
+                message=_l("Een partnerschap of regio mag hoogstens %(max)d tekens zijn."),
+            )
+        ],
     )
 
 

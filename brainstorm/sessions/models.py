@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from brainstorm.events.models import AgendaItem, Event
@@ -11,6 +11,7 @@ from brainstorm.extensions import db
 from brainstorm.timeutil import UTCDateTime, utcnow
 
 DISPLAY_NAME_MAX = 60
+PARTNERSHIP_MAX = 120
 
 
 class Phase(StrEnum):
@@ -42,6 +43,7 @@ class SplitRule(StrEnum):
     RANDOM = "random"  # balanced sizes
     SECTOR = "sector"  # one group per sector (po / vo / mbo / anders)
     CHOICE = "choice"  # people pick a group, up to its capacity
+    PARTNERSHIP = "partnership"  # each partnership (or region) kept together
 
 
 class BrainstormSession(db.Model):
@@ -87,6 +89,8 @@ class BreakoutGroup(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     sector: Mapped[str] = mapped_column(String(10), default="")  # for the sector rule
     capacity: Mapped[int | None]  # for the choice rule
+    # For the partnership rule: the partnerships (as typed) whose people go here.
+    partnerships: Mapped[list[str]] = mapped_column(JSON, default=list)
     # use_alter: groups and participants point at each other; the cycle is broken here.
     host_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL", use_alter=True)
@@ -119,6 +123,7 @@ class Participant(db.Model):
     )
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), default="")
     sector: Mapped[str] = mapped_column(String(10), default="")
+    partnership: Mapped[str] = mapped_column(String(PARTNERSHIP_MAX), default="")  # or region
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("breakout_groups.id", ondelete="SET NULL"), index=True
     )

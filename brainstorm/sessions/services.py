@@ -27,6 +27,7 @@ from brainstorm.sessions.codes import generate_code, is_valid_code, normalise_co
 from brainstorm.sessions.models import (
     DISPLAY_NAME_MAX,
     INPUT_PHASES,
+    PARTNERSHIP_MAX,
     BrainstormSession,
     BreakoutGroup,
     Idea,
@@ -72,16 +73,23 @@ def find_session(raw_code: str) -> BrainstormSession:
     return bs
 
 
-def join_session(bs: BrainstormSession, display_name: str = "", sector: str = "") -> Participant:
-    """Let someone in without an account; name and sector are optional."""
+def join_session(
+    bs: BrainstormSession, display_name: str = "", sector: str = "", partnership: str = ""
+) -> Participant:
+    """Let someone in without an account; name, sector and partnership are optional."""
     name = " ".join(display_name.split())
     if len(name) > DISPLAY_NAME_MAX:
         raise InputError(_("Een naam mag hoogstens %(max)d tekens zijn.", max=DISPLAY_NAME_MAX))
     if sector and sector not in set(Sector):
         raise InputError(_("Kies po, vo, mbo of anders."))
+    partnership = " ".join(partnership.split())
+    if len(partnership) > PARTNERSHIP_MAX:
+        raise InputError(
+            _("Een partnerschap of regio mag hoogstens %(max)d tekens zijn.", max=PARTNERSHIP_MAX)
+        )
     if bs.phase == Phase.CLOSED:
         raise PhaseClosed(_("Deze sessie is afgesloten."))
-    participant = Participant(session=bs, display_name=name, sector=sector)
+    participant = Participant(session=bs, display_name=name, sector=sector, partnership=partnership)
     db.session.add(participant)
     db.session.flush()
     events = [
@@ -95,7 +103,7 @@ def join_session(bs: BrainstormSession, display_name: str = "", sector: str = ""
     ]
     if bs.groups_apart:
         # Late joiners are placed by the same rule as everyone else (or choose themselves).
-        group_id = grouping.place(bs.split_rule or "", sector, _slots(bs))
+        group_id = grouping.place(bs.split_rule or "", _person(participant), _slots(bs))
         if group_id is not None:
             events += _assign(bs, participant, db.session.get(BreakoutGroup, group_id), "system")
     _commit_and_emit(events)
@@ -750,6 +758,7 @@ GROUP_COUNT_RANGE = (2, 50)
 GROUP_CAPACITY_RANGE = (1, 1000)
 SECTOR_GROUP_NAMES = {"po": "po", "vo": "vo", "mbo": "mbo", "anders": "Anders"}
 MESSAGE_MAX = 200
+GROUP_NAME_MAX = 80
 
 
 def active_groups(bs: BrainstormSession) -> list[BreakoutGroup]:
@@ -770,8 +779,19 @@ def _members(bs: BrainstormSession) -> dict[int, int]:
 def _slots(bs: BrainstormSession) -> list[grouping.Slot]:
     members = _members(bs)
     return [
-        grouping.Slot(g.id, g.sector, g.capacity, members.get(g.id, 0)) for g in active_groups(bs)
+        grouping.Slot(
+            g.id,
+            g.sector,
+            g.capacity,
+            members.get(g.id, 0),
+            frozenset(map(grouping.partnership_key, g.partnerships)),
+        )
+        for g in active_groups(bs)
     ]
+
+
+def _person(participant: Participant) -> grouping.Person:
+    return grouping.Person(participant.id, participant.sector, participant.partnership)
 
 
 def _group_public(group: BreakoutGroup) -> dict:
@@ -835,11 +855,12 @@ def _assign(
 
 
 def person_of(participant: Participant) -> dict:
-    """A participant as the facilitators see them (name and sector, never shown to others)."""
+    """A participant as the facilitators see them (never shown to other participants)."""
     return {
         "id": participant.id,
         "name": participant.display_name,
         "sector": participant.sector,
+        "partnership": participant.partnership,
         "group_id": participant.group_id,
     }
 
@@ -879,13 +900,29 @@ def split_into_groups(
     try:
         rule = SplitRule(rule)
     except ValueError:
-        raise InputError(_("Kies willekeurig, per sector of zelf kiezen.")) from None
+        raise InputError(
+            _("Kies willekeurig, per sector, per partnerschap of regio, of zelf kiezen.")
+        ) from None
+    people = list(db.session.scalars(select(Participant).filter_by(session_id=bs.id)))
+    low, high = GROUP_COUNT_RANGE
+    count_message = _("Kies tussen %(low)d en %(high)d groepen.", low=low, high=high)
+    partnerships: list[list[str]] = []
     if rule == SplitRule.SECTOR:
         labels = list(SECTOR_GROUP_NAMES.items())
+    elif rule == SplitRule.PARTNERSHIP:
+        number = None if count in (None, "") else _bounded_int(count, low, high, count_message)
+        known = [p.partnership for p in people]
+        partnerships = grouping.partnership_groups(known, number or high)
+        if len(partnerships) < 2:
+            raise InputError(
+                _(
+                    "Er zijn nog geen twee partnerschappen of regio's bekend onder de deelnemers. "
+                    "Kies een andere indeling."
+                )
+            )
+        labels = [("", _partnership_group_name(names)) for names in partnerships]
     else:
-        low, high = GROUP_COUNT_RANGE
-        message = _("Kies tussen %(low)d en %(high)d groepen.", low=low, high=high)
-        number = _bounded_int(count, low, high, message)
+        number = _bounded_int(count, low, high, count_message)
         labels = [("", name) for name in _group_names(names, number)]
     limit = None
     if rule == SplitRule.CHOICE and capacity not in (None, ""):
@@ -893,29 +930,40 @@ def split_into_groups(
         message = _("Het maximum per groep ligt tussen %(low)d en %(high)d.", low=low, high=high)
         limit = _bounded_int(capacity, low, high, message)
     groups = [
-        BreakoutGroup(session_id=bs.id, name=name, sector=sector, position=i, capacity=limit)
+        BreakoutGroup(
+            session_id=bs.id,
+            name=name,
+            sector=sector,
+            position=i,
+            capacity=limit,
+            partnerships=partnerships[i] if partnerships else [],
+        )
         for i, (sector, name) in enumerate(labels)
     ]
     db.session.add_all(groups)
     bs.split_rule, bs.groups_apart = rule.value, True
     db.session.flush()
-    people = dict(
-        db.session.execute(
-            select(Participant.id, Participant.sector).filter_by(session_id=bs.id)
-        ).all()
-    )
     actor = _user_actor(user)
-    plan = grouping.split(rule, people, _slots(bs), seed=bs.id)
+    plan = grouping.split(rule, [_person(p) for p in people], _slots(bs), seed=bs.id)
     by_id = {group.id: group for group in groups}
     events = []
-    for participant in db.session.scalars(select(Participant).filter_by(session_id=bs.id)):
+    for participant in people:
         events += _assign(bs, participant, by_id.get(plan.get(participant.id)), actor)
     _commit_and_emit([_log_groups(bs, actor), *events])
     return groups
 
 
+def _partnership_group_name(partnerships: list[str]) -> str:
+    """ "Utrecht" or "Utrecht, Amersfoort", shortened to "Utrecht + 3" when it gets long."""
+    name = ", ".join(partnerships)
+    if len(name) <= GROUP_NAME_MAX:
+        return name
+    first, more = partnerships[0][: GROUP_NAME_MAX - 8], len(partnerships) - 1
+    return f"{first} + {more}" if more else first
+
+
 def _group_names(names: object, number: int) -> list[str]:
-    given = [str(n).strip()[:80] for n in names] if isinstance(names, list) else []
+    given = [str(n).strip()[:GROUP_NAME_MAX] for n in names] if isinstance(names, list) else []
     return [
         given[i] if i < len(given) and given[i] else _("Groep %(n)d", n=i + 1)
         for i in range(number)

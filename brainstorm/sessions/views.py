@@ -41,7 +41,10 @@ def join(code: str | None = None):
             bs = services.find_session(form.code.data)
             if current_participant(bs.id) is None:
                 participant = services.join_session(
-                    bs, form.display_name.data or "", form.sector.data or ""
+                    bs,
+                    form.display_name.data or "",
+                    form.sector.data or "",
+                    form.partnership.data or "",
                 )
                 remember_participant(participant)
         except DomainError as error:

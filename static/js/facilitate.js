@@ -781,7 +781,8 @@ const splitRule = () => splitForm.querySelector('input[name="rule"]:checked')?.v
 function renderSplitFields() {
   const rule = splitRule();
   $("split-count-field").hidden = rule === "sector";
-  $("split-names-field").hidden = rule === "sector";
+  $("split-count-optional").hidden = rule !== "partnership";
+  $("split-names-field").hidden = rule === "sector" || rule === "partnership";
   $("split-capacity-field").hidden = rule !== "choice";
 }
 splitForm.addEventListener("change", renderSplitFields);
@@ -792,7 +793,9 @@ splitForm.addEventListener("submit", async (event) => {
   const report = feedback($("split-error"));
   const rule = splitRule();
   const payload = { rule };
-  if (rule !== "sector") {
+  // By partnership an empty count means one group per partnership.
+  const countGiven = !(rule === "partnership" && $("split-count").value.trim() === "");
+  if (rule !== "sector" && countGiven) {
     const count = Number($("split-count").value);
     if (!Number.isInteger(count) || count < 2 || count > 50) {
       report(strings.split_count_range);
@@ -800,6 +803,8 @@ splitForm.addEventListener("submit", async (event) => {
       return;
     }
     payload.count = count;
+  }
+  if (rule === "random" || rule === "choice") {
     payload.names = $("split-names")
       .value.split("\n")
       .map((line) => line.trim())
@@ -1096,6 +1101,7 @@ function renderPerson(person, body) {
       { for: selectId, class: "person-label" },
       h("span", { class: "person-name", text: name }),
       person.sector ? h("span", { class: "tag", text: person.sector }) : null,
+      person.partnership ? h("span", { class: "tag", text: person.partnership }) : null,
       h("span", { class: "visually-hidden", text: ` ${t("group_for", { name })}` }),
     ),
     select,

@@ -141,3 +141,29 @@ def test_a_host_runs_their_groups_phase_and_timer(own_server, new_page):
     assert host.evaluate("document.documentElement.scrollWidth") <= 360
     for page in (console, host, member):
         assert page.errors == [], page.errors
+
+
+def test_split_by_partnership_one_group_each(own_server, new_page):
+    server = own_server.info
+    console = new_page()
+    open_console(console, server)
+    people = {"Ada": "RATO Utrecht", "Bas": "rato utrecht", "Cas": "Partnerschap Noord"}
+    pages = {name: new_page() for name in people}
+    for name, partnership in people.items():
+        join_by_code(pages[name], server, name, partnership)
+
+    console.get_by_label("Per partnerschap of regio").check()
+    expect(console.get_by_label("Namen van de groepen")).to_be_hidden()
+    console.get_by_label("Aantal groepen").fill("")  # empty: one group per partnership
+    console.get_by_role("button", name="Groepen maken").click()
+    expect(console.locator("#groups-body tr")).to_have_count(2)
+    for name, group in (
+        ("Ada", "RATO Utrecht"),
+        ("Bas", "RATO Utrecht"),
+        ("Cas", "Partnerschap Noord"),
+    ):
+        expect(pages[name].locator("#group-name")).to_have_text(f"Je zit in groep {group}")
+    console.locator("#people-details summary").click()
+    expect(console.locator("#people li", has_text="Cas")).to_contain_text("Partnerschap Noord")
+    for page in (console, *pages.values()):
+        assert page.errors == [], page.errors

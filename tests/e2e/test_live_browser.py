@@ -5,10 +5,11 @@ import re
 from playwright.sync_api import expect
 
 
-def join_by_code(page, server, name):
+def join_by_code(page, server, name, partnership=""):
     page.goto(server["url"] + "/join")
     page.get_by_label("Sessiecode").fill(server["code"].lower())
     page.get_by_label("Je naam").fill(name)
+    page.get_by_label("Je partnerschap of regio").fill(partnership)
     page.get_by_role("button", name="Meedoen").click()
     expect(page).to_have_url(re.compile(f"/s/{server['code']}$"))
     expect(page.locator("#status")).to_have_text("Verbonden")

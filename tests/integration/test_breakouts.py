@@ -63,6 +63,49 @@ def test_sector_split_and_a_late_joiner_of_that_sector(app, make_user, make_sess
     assert group_of("Vince") == names["Vera"]
 
 
+def test_partnership_split_keeps_partnerships_together(app, make_user, make_session, facilitate):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    joined = (
+        ("Ada", "RATO Utrecht"),
+        ("Bas", "rato  utrecht"),
+        ("Cas", "RATO Utrecht"),
+        ("Dirk", "Partnerschap Noord"),
+        ("Eva", "Partnerschap Noord"),
+        ("Fien", "Oost"),
+        ("Ivo", "Oost"),
+        ("Gijs", ""),
+    )
+    for name, partnership in joined:
+        app.test_client().post(
+            "/join",
+            data={"code": bs.join_code, "display_name": name, "partnership": partnership},
+        )
+    console = facilitate(bs, facilitator)
+    assert command(console, "split_groups", rule="partnership", count=2)["ok"]
+    groups = {g["name"]: g for g in received(console, "groups_changed")[-1]["groups"]}
+    assert set(groups) == {"RATO Utrecht", "Oost, Partnerschap Noord"}
+    utrecht, rest = groups["RATO Utrecht"]["id"], groups["Oost, Partnerschap Noord"]["id"]
+    assert {group_of(n) for n in ("Ada", "Bas", "Cas")} == {utrecht}
+    assert {group_of(n) for n in ("Dirk", "Eva", "Fien", "Ivo")} == {rest}
+    assert group_of("Gijs") == utrecht  # no partnership: tops up the smaller group (3 against 4)
+    app.test_client().post(
+        "/join", data={"code": bs.join_code, "display_name": "Hans", "partnership": "OOST"}
+    )
+    assert group_of("Hans") == rest
+    (hans,) = received(console, "participant_joined")
+    assert hans["participant"]["partnership"] == "OOST"  # the facilitator sees it
+
+
+def test_partnership_split_needs_two_known_partnerships(make_user, make_session, join, facilitate):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    join(bs, "Zonder")
+    ack = command(facilitate(bs, facilitator), "split_groups", rule="partnership")
+    assert ack["code"] == "invalid_input" and "partnerschappen" in ack["error"]
+    assert group_of("Zonder") is None and not db.session.get(type(bs), bs.id).groups_apart
+
+
 def test_choice_with_a_maximum_per_group(make_user, make_session, join, facilitate):
     facilitator = make_user()
     bs = make_session(facilitator)
