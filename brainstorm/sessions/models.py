@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from brainstorm.accounts.models import User
 from brainstorm.events.models import AgendaItem, Event
 from brainstorm.extensions import db
 from brainstorm.timeutil import UTCDateTime, utcnow
@@ -95,10 +96,14 @@ class BreakoutGroup(db.Model):
     host_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL", use_alter=True)
     )
+    # Or a co-facilitator hosts it (one of the two, never both).
+    host_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     phase: Mapped[str] = mapped_column(String(20), default=Phase.INPUT)
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timer_remaining: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)  # False once back in the plenary
+
+    host_user: Mapped[User | None] = relationship()
 
     def to_public(self, members: int = 0) -> dict:
         """The group as every page shows it."""
@@ -109,6 +114,11 @@ class BreakoutGroup(db.Model):
             "capacity": self.capacity,
             "phase": self.phase,
             "host_id": self.host_id,
+            "host_user": (
+                {"id": self.host_user.id, "name": self.host_user.name}  # never the email
+                if self.host_user
+                else None
+            ),
         }
 
 

@@ -16,7 +16,8 @@ from flask_babel import ngettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from brainstorm.accounts.models import User
+from brainstorm.accounts import services as accounts
+from brainstorm.accounts.models import EventTeamMember, TeamRole, User
 from brainstorm.errors import InputError, LimitReached, NotAllowed, NotFound, PhaseClosed
 from brainstorm.events.models import AgendaItem, Event
 from brainstorm.extensions import db
@@ -1010,21 +1011,41 @@ def move_participant(
 
 
 def set_group_host(
-    bs: BrainstormSession, user: User, group_id: object, participant_id: object
+    bs: BrainstormSession,
+    user: User,
+    group_id: object,
+    participant_id: object = None,
+    user_id: object = None,
 ) -> BreakoutGroup:
-    """Name a member of the group as its host (or nobody), who may run its phase and timer."""
+    """Name a group's host: one of its members or a co-facilitator (or nobody)."""
     group = _group(bs, group_id)
-    if participant_id is None:
-        group.host_id = None
-    else:
-        host = (
-            db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
-        )
+    group.host_id = group.host_user = None
+    if participant_id is not None:
+        host = db.session.get(Participant, participant_id) if type(participant_id) is int else None
         if host is None or host.group_id != group.id:
             raise InputError(_("De gastheer of -vrouw moet in deze groep zitten."))
         group.host_id = host.id
+    elif user_id is not None:
+        host_user = db.session.get(User, user_id) if type(user_id) is int else None
+        if host_user is None or not accounts.can_facilitate(host_user, bs.event_id):
+            raise InputError(_("Alleen een facilitator van dit evenement kan een groep leiden."))
+        group.host_user = host_user
     _commit_and_emit([_log_groups(bs, _user_actor(user))])
     return group
+
+
+def co_facilitators(bs: BrainstormSession) -> list[dict]:
+    """The event's facilitators who may host a group, by name."""
+    query = (
+        select(User)
+        .join(EventTeamMember, EventTeamMember.user_id == User.id)
+        .where(
+            EventTeamMember.event_id == bs.event_id,
+            EventTeamMember.role == TeamRole.FACILITATOR,
+        )
+        .order_by(User.name, User.email)
+    )
+    return [{"id": u.id, "name": u.display_name} for u in db.session.scalars(query)]
 
 
 def _may_run(group: BreakoutGroup, actor: Participant | User) -> str:

@@ -286,9 +286,9 @@ def on_move_participant(user: User, bs: BrainstormSession, payload: dict) -> dic
 @socketio.on("set_group_host")
 @allow("facilitator_of_event")
 def on_set_group_host(user: User, bs: BrainstormSession, payload: dict) -> dict:
-    """Name a group's host."""
+    """Name a group's host: a member (participant_id) or a co-facilitator (user_id)."""
     group = services.set_group_host(
-        bs, user, payload.get("group_id"), payload.get("participant_id")
+        bs, user, payload.get("group_id"), payload.get("participant_id"), payload.get("user_id")
     )
     return {"ok": True, "id": group.id}
 

@@ -96,6 +96,7 @@ def facilitate(session_id: int):
         phases=PHASE_LABELS,
         present_url=url_for("sessions.present", session_id=bs.id),
         reset_form=ResetForm(),
+        co_facilitators=services.co_facilitators(bs),
     )
 
 

@@ -34,6 +34,8 @@ const agendaSelect = $("agenda-select");
 const settingsForm = $("settings-form");
 const phaseButtons = [...document.querySelectorAll("button[data-phase]")];
 const agenda = JSON.parse($("agenda")?.textContent || "[]");
+const coFacilitators = JSON.parse($("co-facilitators")?.textContent || "[]"); // [{id, name}]
+const myUserId = Number(root.dataset.userId);
 const lang = document.documentElement.lang || "nl";
 const timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
 
@@ -51,9 +53,10 @@ const state = {
   settingsDirty: false,
   apart: false, // breakout groups are apart
   rule: null,
-  groups: [], // [{id, name, members, capacity, phase, host_id, timer, ideas, last_activity}]
+  groups: [], // [{id, name, members, capacity, phase, host_id, host_user, timer, ideas, last_activity}]
   people: new Map(), // participant id -> {id, name, sector, group_id}
   viewGroup: null, // id of the group whose board the idea list shows (null: all)
+  followedGroup: null, // the group this co-facilitator hosts, once shown
   spotlight: undefined, // what the presenter shows after the return: {id, name}, null (all) or unknown
 };
 
@@ -200,6 +203,7 @@ function applySnapshot(data) {
   state.groups = state.apart ? (data.groups?.groups ?? []) : [];
   state.people = new Map((data.people ?? []).map((person) => [person.id, person]));
   if (state.viewGroup !== null && !state.groups.some((group) => group.id === state.viewGroup)) state.viewGroup = null;
+  followHostedGroup();
   renderGroups();
   renderPeople(true);
   state.settingsDirty = false;
@@ -751,8 +755,19 @@ function applyGroups(data) {
     state.viewGroup = null;
     renderAllIdeas();
   }
+  followHostedGroup();
   renderGroups();
   renderPeople(true);
+}
+
+// A co-facilitator named host of a group sees that group's board first (once; "Alles tonen"
+// goes back to all).
+function followHostedGroup() {
+  const mine = state.groups.find((group) => group.host_user?.id === myUserId);
+  if (!mine || mine.id === state.followedGroup) return;
+  state.followedGroup = mine.id;
+  state.viewGroup = mine.id;
+  renderAllIdeas();
 }
 
 function updateGroup(id, changes) {
@@ -847,8 +862,10 @@ function makeRow(group) {
   row.phases = h("div", { class: "group-phases", role: "group" }, row.phaseButtons);
   row.host = h("select", {
     onchange: async (event) => {
-      const value = event.target.value;
-      const ack = await groupCommand("set_group_host", { group_id: group.id, participant_id: value ? Number(value) : null });
+      // "p:12" a member, "u:3" a co-facilitator, "" nobody.
+      const [kind, id] = event.target.value.split(":");
+      const host = kind === "u" ? { user_id: Number(id) } : { participant_id: kind === "p" ? Number(id) : null };
+      const ack = await groupCommand("set_group_host", { group_id: group.id, ...host });
       if (!ack.ok) renderGroups(true); // back to what the server has
     },
   });
@@ -928,20 +945,25 @@ function fillRow(row, group, forceHosts) {
     button.setAttribute("aria-pressed", String(current));
     button.classList.toggle("outline", !current);
   }
-  // Host: nobody, or one of the group's members.
+  // Host: nobody, one of the group's members, or a co-facilitator.
   const members = [...state.people.values()]
     .filter((person) => person.group_id === group.id)
     .sort((a, b) => personName(a).localeCompare(personName(b), "nl"));
-  const key = JSON.stringify([group.host_id, members.map((p) => [p.id, personName(p)])]);
+  const current = group.host_user ? `u:${group.host_user.id}` : group.host_id ? `p:${group.host_id}` : "";
+  const key = JSON.stringify([current, members.map((p) => [p.id, personName(p)])]);
   if (forceHosts || key !== row.hostKey) {
     row.hostKey = key;
     const options = [h("option", { value: "", text: strings.no_host })];
-    for (const person of members) options.push(h("option", { value: String(person.id), text: personName(person) }));
+    for (const person of members) options.push(h("option", { value: `p:${person.id}`, text: personName(person) }));
     if (group.host_id && !members.some((p) => p.id === group.host_id)) {
-      options.push(h("option", { value: String(group.host_id), text: t("person", { n: group.host_id }) }));
+      options.push(h("option", { value: `p:${group.host_id}`, text: t("person", { n: group.host_id }) }));
+    }
+    if (coFacilitators.length) {
+      const team = coFacilitators.map((u) => h("option", { value: `u:${u.id}`, text: u.name }));
+      options.push(h("optgroup", { label: strings.co_facilitators }, ...team));
     }
     row.host.replaceChildren(...options);
-    row.host.value = group.host_id ? String(group.host_id) : "";
+    row.host.value = current;
   }
   row.host.setAttribute("aria-label", t("host_of", { name: group.name }));
   const viewing = state.viewGroup === group.id;

@@ -450,7 +450,9 @@ function renderGroupBox() {
   box.hidden = !inGroup();
   const name = inGroup() ? t("your_group", { name: state.myGroup.name }) : "";
   if ($("group-name").textContent !== name) $("group-name").textContent = name; // announced once
-  $("group-help").textContent = state.switching ? strings.group_switching : strings.your_group_help;
+  const host = state.myGroup?.host_user;
+  const ledBy = host ? ` ${host.name ? t("led_by", { name: host.name }) : strings.led_by_team}` : "";
+  $("group-help").textContent = state.switching ? strings.group_switching : strings.your_group_help + ledBy;
   $("ideas").setAttribute("aria-busy", state.switching ? "true" : "false");
   $("ideas-heading-text").textContent = inGroup() ? t("group_ideas", { name: state.myGroup.name }) : strings.all_ideas;
 }

@@ -5,6 +5,8 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
+from brainstorm.accounts import services as accounts
+from brainstorm.accounts.models import TeamRole
 from brainstorm.extensions import db
 from brainstorm.sessions.models import Participant
 from tests.helpers import received
@@ -174,6 +176,35 @@ def test_host_runs_only_their_own_group(make_user, make_session, join, facilitat
     assert command(host, "set_phase", phase="closed")["code"] == "not_allowed"
     assert submit(member, "In stemfase")["code"] == "phase_closed"  # the group's phase rules
     assert submit(other, "Groep B mag nog")["ok"]
+
+
+def test_a_co_facilitator_hosts_a_group(
+    make_user, make_session, join, facilitate, reconnect, login
+):
+    facilitator, colleague, outsider = make_user(), make_user(), make_user()
+    bs = make_session(facilitator)
+    accounts.add_to_team(bs.event_id, colleague, TeamRole.FACILITATOR)
+    db.session.commit()
+    member = join(bs, "Lid")
+    console = facilitate(bs, facilitator)
+    command(console, "split_groups", rule="random", count=2)
+    group = group_of("Lid")
+    member = regroup(reconnect, bs, member, "Lid")
+    member.get_received()
+
+    assert command(console, "set_group_host", group_id=group, user_id=colleague.id)["ok"]
+    (changed,) = received(member, "groups_changed")
+    (mine,) = [g for g in changed["groups"] if g["id"] == group]
+    assert mine["host_user"] == {"id": colleague.id, "name": colleague.name}
+    assert mine["host_id"] is None
+    refused = command(console, "set_group_host", group_id=group, user_id=outsider.id)
+    assert refused["code"] == "invalid_input"
+    assert command(member, "set_group_host", group_id=group, user_id=colleague.id)["ok"] is False
+    # The colleague runs the group from their own console; the facilitator's page lists them.
+    assert command(facilitate(bs, colleague), "group_phase", group_id=group, phase="voting")["ok"]
+    assert [e["phase"] for e in received(member, "group_phase_changed")] == ["voting"]
+    html = login(facilitator).get(f"/sessions/{bs.id}/facilitate").get_data(as_text=True)
+    assert f'"name": "{colleague.name}"' in html
 
 
 def test_back_to_plenary_keeps_origin_and_votes(
