@@ -2,10 +2,11 @@
 
     cluster(texts, k=None, *, ids=None, seed=0, previous=None) -> Clustering
     assign(groups, new_texts) -> list[key]
+    similar_groups(groups, threshold) -> [(key, key, similarity)]
 
 Nothing here imports Flask or the database: ``workspace/`` stores ``Clustering.to_dict()``.
 """
 
-from brainstorm.clustering.model import ClusterInfo, Clustering, assign, cluster
+from brainstorm.clustering.model import ClusterInfo, Clustering, assign, cluster, similar_groups
 
-__all__ = ["ClusterInfo", "Clustering", "assign", "cluster"]
+__all__ = ["ClusterInfo", "Clustering", "assign", "cluster", "similar_groups"]

@@ -193,6 +193,32 @@ def assign(groups: Mapping[str, Sequence[str]], new_texts: Sequence[str]) -> lis
     return result
 
 
+def similar_groups(
+    groups: Mapping[str, Sequence[str]], threshold: float = 0.3
+) -> list[tuple[str, str, float]]:
+    """Pairs of groups whose centroids are at least `threshold` alike (cosine), most alike first."""
+    keys = [key for key in groups if groups[key]]
+    if len(keys) < 2:
+        return []
+    texts = [list(groups[key]) for key in keys]
+    features = build_features([text for group in texts for text in group])
+    centroids = np.zeros((len(keys), features.space.shape[1]))
+    start = 0
+    for g, group in enumerate(texts):
+        centroid = features.space[start : start + len(group)].mean(axis=0)
+        norm = np.linalg.norm(centroid)
+        centroids[g] = centroid / norm if norm > 0 else centroid
+        start += len(group)
+    similarity = centroids @ centroids.T
+    pairs = [
+        (keys[a], keys[b], round(float(similarity[a, b]), 3))
+        for a in range(len(keys))
+        for b in range(a + 1, len(keys))
+        if similarity[a, b] >= threshold
+    ]
+    return sorted(pairs, key=lambda pair: -pair[2])
+
+
 def _check_ids(ids: Sequence[Id] | None, n: int) -> list[Id]:
     if ids is None:
         return list(range(n))

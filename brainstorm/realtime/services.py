@@ -1,6 +1,6 @@
 """Write to the session event log, emit after commit, replay what a client missed."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -59,6 +59,21 @@ def log_event(
 def emit_logged(event: SessionEvent) -> None:
     """Broadcast a committed event to its audience: the one emit path of the app."""
     socketio.emit(event.name, event.message(), to=audience_room(event.session_id, event.audience))
+
+
+def commit_and_emit(events: Iterable[SessionEvent]) -> None:
+    """Commit the change with its log entries, then tell the rooms (never before the commit)."""
+    events = list(events)
+    db.session.commit()
+    for event in events:
+        emit_logged(event)
+
+
+def emit_to(session_id: int, audiences: Iterable[str], name: str, payload: dict) -> None:
+    """Send something not worth replaying (work in progress) to some audiences of a session."""
+    socketio.emit(
+        name, payload, to=[audience_room(session_id, a) for a in dict.fromkeys(audiences)]
+    )
 
 
 def latest_seq(session_id: int) -> int:

@@ -6,7 +6,6 @@ them (realtime.emit_logged): what a page missed is replayed from that log.
 
 import math
 import unicodedata
-from collections.abc import Iterable
 from datetime import timedelta
 from uuid import UUID
 
@@ -23,7 +22,7 @@ from brainstorm.events.models import AgendaItem, Event
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
-from brainstorm.sessions import grouping
+from brainstorm.sessions import grouping, signals
 from brainstorm.sessions.codes import generate_code, is_valid_code, normalise_code
 from brainstorm.sessions.models import (
     DISPLAY_NAME_MAX,
@@ -144,7 +143,7 @@ def board_for_participant(bs: BrainstormSession, participant: Participant | None
     shown = []
     for idea in _live_ideas(bs):
         mine = own is not None and idea.participant_id == own
-        if idea.hidden or (_phase_of(bs, idea.group) == Phase.HIDDEN_INPUT and not mine):
+        if idea.hidden or (phase_of(bs, idea.group) == Phase.HIDDEN_INPUT and not mine):
             continue
         if (
             bs.groups_apart
@@ -229,7 +228,7 @@ def sessions_of(event: Event) -> list[BrainstormSession]:
 
 def _audience(bs: BrainstormSession, idea: Idea) -> str:
     """Who besides the facilitators may see this idea now."""
-    if not idea.approved or _phase_of(bs, idea.group) == Phase.HIDDEN_INPUT:
+    if not idea.approved or phase_of(bs, idea.group) == Phase.HIDDEN_INPUT:
         return realtime.participant_audience(idea.participant_id or 0)
     if bs.groups_apart and idea.group is not None and idea.group.active:
         return group_audience(idea.group)
@@ -248,7 +247,7 @@ def current_group(bs: BrainstormSession, participant: Participant | None) -> Bre
     return participant.group if participant.group.active else None
 
 
-def _phase_of(bs: BrainstormSession, group: BreakoutGroup | None) -> str:
+def phase_of(bs: BrainstormSession, group: BreakoutGroup | None) -> str:
     """The phase that rules here: the group's while apart, else the session's."""
     if bs.groups_apart and group is not None and group.active:
         return group.phase
@@ -289,12 +288,7 @@ def _log_removed(
     return events
 
 
-def _commit_and_emit(events: Iterable[SessionEvent]) -> None:
-    """Commit the change with its log entries, then tell the rooms (never before the commit)."""
-    events = list(events)
-    db.session.commit()
-    for event in events:
-        realtime.emit_logged(event)
+_commit_and_emit = realtime.commit_and_emit
 
 
 def _user_actor(user: User) -> str:
@@ -343,7 +337,7 @@ def parse_client_id(raw: object) -> str:
 
 
 def _require_input_open(bs: BrainstormSession, participant: Participant) -> None:
-    if _phase_of(bs, current_group(bs, participant)) not in INPUT_PHASES:
+    if phase_of(bs, current_group(bs, participant)) not in INPUT_PHASES:
         raise PhaseClosed(
             _("De invoer is gesloten: je kunt nu geen vraagstukken insturen of wijzigen.")
         )
@@ -380,6 +374,7 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
         db.session.rollback()
         return _idea_by_client_id(bs, client_id)
     _commit_and_emit(_log_idea(bs, idea, "idea_added", _participant_actor(author)))
+    signals.board_changed.send(bs)
     return idea
 
 
@@ -471,7 +466,7 @@ def _log_votes(bs: BrainstormSession, idea: Idea, actor: str) -> list[SessionEve
 def vote(bs: BrainstormSession, participant: Participant, idea_id: object) -> dict:
     """Put one of the participant's dots on an idea; returns what they have left."""
     group = current_group(bs, participant)
-    if _phase_of(bs, group) != Phase.VOTING:
+    if phase_of(bs, group) != Phase.VOTING:
         raise PhaseClosed(_("Stemmen kan nu niet: de facilitator heeft het stemmen niet geopend."))
     idea = _idea(bs, idea_id)
     if not idea.on_board or (group is not None and idea.group_id != group.id):
@@ -491,7 +486,7 @@ def vote(bs: BrainstormSession, participant: Participant, idea_id: object) -> di
 
 def unvote(bs: BrainstormSession, participant: Participant, idea_id: object) -> dict:
     """Take one of the participant's dots back from an idea while voting is open."""
-    if _phase_of(bs, current_group(bs, participant)) != Phase.VOTING:
+    if phase_of(bs, current_group(bs, participant)) != Phase.VOTING:
         raise PhaseClosed(_("Het stemmen is gesloten; je stemmen staan vast."))
     idea = _idea(bs, idea_id)
     last = db.session.scalar(
@@ -538,6 +533,7 @@ def set_phase(
     payload = {"phase": new.value, "agenda_item": agenda_item_of(bs)}
     events.append(realtime.log_event(bs.id, "phase_changed", payload, actor=actor))
     _commit_and_emit(events)
+    signals.board_changed.send(bs)
     return bs
 
 
@@ -655,6 +651,7 @@ def unhide_idea(bs: BrainstormSession, user: User, idea_id: object) -> Idea:
         return idea
     idea.hidden = False
     _commit_and_emit(_log_idea(bs, idea, "idea_added", _user_actor(user)))
+    signals.board_changed.send(bs)
     return idea
 
 
@@ -665,6 +662,7 @@ def approve_idea(bs: BrainstormSession, user: User, idea_id: object) -> Idea:
         return idea
     idea.approved = True
     _commit_and_emit(_log_idea(bs, idea, "idea_added", _user_actor(user)))
+    signals.board_changed.send(bs)
     return idea
 
 
@@ -1082,6 +1080,7 @@ def set_group_phase(
     payload = {"phase": new.value, "group_id": group.id}
     events += [*_log_to_group(bs, group, "group_phase_changed", payload, who), _log_groups(bs, who)]
     _commit_and_emit(events)
+    signals.board_changed.send(bs)
     return group
 
 
@@ -1138,4 +1137,5 @@ def return_to_plenary(bs: BrainstormSession, user: User) -> BrainstormSession:
     actor = _user_actor(user)
     returned = realtime.log_event(bs.id, "groups_returned", {"ideas": ideas}, actor=actor)
     _commit_and_emit([returned, _log_groups(bs, actor)])
+    signals.groups_returned.send(bs)
     return bs

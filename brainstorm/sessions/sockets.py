@@ -15,7 +15,7 @@ from brainstorm.realtime.models import EVERYONE, FACILITATORS
 from brainstorm.sessions import services
 from brainstorm.sessions.models import BrainstormSession, Participant
 from brainstorm.timeutil import utcnow
-from brainstorm.workspace.services import clusters_public
+from brainstorm.workspace import services as workspace
 
 CONNECT_RULES = ("participant", "facilitator_of_event", "staff_of_event")
 
@@ -91,7 +91,6 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
         "settings": services.settings_of(bs),
         "agenda_item": services.agenda_item_of(bs),
         "timer": services.timer_of(bs),
-        "clusters": clusters_public(bs),
         "presence": _presence(bs.id),
         "groups": {"apart": bs.groups_apart, "rule": bs.split_rule},
         "me": None,
@@ -101,11 +100,17 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
     if kind == USER:
         snapshot["ideas"] = services.board_for_facilitators(bs)
         snapshot["people"] = services.people_of(bs)
+        snapshot |= workspace.workspace_snapshot(bs, workspace.scopes_of(bs), log=True)
     elif kind == PARTICIPANT:
         snapshot["ideas"] = services.board_for_participant(bs, actor)
-        snapshot["me"] = services.participant_state(bs, actor)
+        snapshot["me"] = {
+            **services.participant_state(bs, actor),
+            **workspace.participant_cluster_state(bs, actor),
+        }
+        snapshot |= workspace.workspace_snapshot(bs, workspace.viewer_scopes(bs, actor), log=False)
     else:
         snapshot["ideas"] = services.board_for_participant(bs, None)
+        snapshot |= workspace.workspace_snapshot(bs, workspace.scopes_of(bs), log=False)
     return snapshot
 
 

@@ -1,31 +1,117 @@
-"""The facilitator's workspace: run the engine, store its clusters, rename and reorder them."""
+"""The facilitator's workspace: the engine proposes clusters, the facilitator shapes them.
+
+Clusters live in a scope: the plenary, or a breakout group while the groups are apart. Every
+correction keeps an undo state, is logged with who did it and ends in one `clusters_updated`
+per audience of its scope (see docs/workspace-protocol.md).
+"""
+
+from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from uuid import uuid4
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from brainstorm.accounts.models import User
 from brainstorm.background import run_blocking
-from brainstorm.clustering import Clustering, cluster
-from brainstorm.errors import InputError, NotFound
+from brainstorm.clustering import Clustering, assign, cluster, similar_groups
+from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
-from brainstorm.sessions.models import BrainstormSession, Idea
-from brainstorm.sessions.services import visible_ideas
-from brainstorm.workspace.models import Cluster, ClusteringRun, ClusterMember
+from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
+from brainstorm.sessions import signals
+from brainstorm.sessions.models import BrainstormSession, BreakoutGroup, Idea, Participant, Phase
+from brainstorm.sessions.services import current_group, phase_of
+from brainstorm.timeutil import utcnow
+from brainstorm.workspace.models import (
+    DEEPENING_MAX,
+    Audience,
+    Cluster,
+    ClusteringRun,
+    ClusterMember,
+    ClusterVote,
+    WorkspaceUndo,
+)
 
 K_MAX = 20
 TITLE_MAX = 120
+PLENARY = "plenary"
+UNDO_DEPTH = 30
+LOG_LENGTH = 30
+MERGE_SIMILARITY = 0.3  # clusters of different groups at least this alike are proposed
+FEW_FREE = 4  # fewer free ideas than this are slotted into clusters, not re-clustered
+
+
+# --- scopes ---------------------------------------------------------------------------------
+
+
+def _active_groups(bs: BrainstormSession) -> dict[int, BreakoutGroup]:
+    if not bs.groups_apart:
+        return {}
+    query = select(BreakoutGroup).filter_by(session_id=bs.id, active=True)
+    return {group.id: group for group in db.session.scalars(query)}
+
+
+def _scope_of(group_id: int | None, active: dict[int, BreakoutGroup]) -> str:
+    return f"group:{group_id}" if group_id in active else PLENARY
+
+
+def scopes_of(bs: BrainstormSession) -> list[str]:
+    """Every scope of the session now: the plenary, and each group while they are apart."""
+    return [PLENARY, *(f"group:{gid}" for gid in sorted(_active_groups(bs)))]
+
+
+def parse_scope(bs: BrainstormSession, scope: object) -> str:
+    """A scope named by a client, checked against the session's groups."""
+    if scope in (None, "", PLENARY):
+        return PLENARY
+    if isinstance(scope, str) and scope in scopes_of(bs):
+        return scope
+    raise NotFound(_("Deze groep bestaat niet (meer)."))
+
+
+def _group_id(scope: str) -> int | None:
+    return None if scope == PLENARY else int(scope.removeprefix("group:"))
+
+
+def _audiences(scope: str) -> list[str]:
+    if scope == PLENARY:
+        return [EVERYONE]
+    return [f"group:{_group_id(scope)}", FACILITATORS]
+
+
+def scope_ideas(bs: BrainstormSession, scope: str) -> list[Idea]:
+    """The ideas on the board in this scope, oldest first."""
+    active = _active_groups(bs)
+    query = select(Idea).filter_by(session_id=bs.id, withdrawn_at=None, merged_into_id=None)
+    return [
+        idea
+        for idea in db.session.scalars(query.order_by(Idea.id))
+        if idea.on_board and _scope_of(idea.group_id, active) == scope
+    ]
+
+
+def scope_clusters(bs: BrainstormSession, scope: str) -> list[Cluster]:
+    """The clusters of one scope in the facilitator's order."""
+    active = _active_groups(bs)
+    return [c for c in ordered_clusters(bs) if _scope_of(c.group_id, active) == scope]
 
 
 def ordered_clusters(bs: BrainstormSession) -> list[Cluster]:
-    """The session's clusters in the facilitator's order."""
-    return list(
-        db.session.scalars(
-            select(Cluster).filter_by(session_id=bs.id).order_by(Cluster.position, Cluster.id)
-        )
-    )
+    """All the session's clusters in the facilitator's order."""
+    query = select(Cluster).filter_by(session_id=bs.id)
+    return list(db.session.scalars(query.order_by(Cluster.position, Cluster.id)))
+
+
+def _places(ideas: Iterable[Idea]) -> dict[int, ClusterMember]:
+    ids = [idea.id for idea in ideas]
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(ClusterMember).where(ClusterMember.idea_id.in_(ids)))
+    return {row.idea_id: row for row in rows}
 
 
 def members_by_cluster(bs: BrainstormSession) -> dict[int, list[Idea]]:
@@ -33,7 +119,7 @@ def members_by_cluster(bs: BrainstormSession) -> dict[int, list[Idea]]:
     rows = db.session.execute(
         select(ClusterMember.cluster_id, Idea)
         .join(Idea, Idea.id == ClusterMember.idea_id)
-        .where(Idea.session_id == bs.id)
+        .where(Idea.session_id == bs.id, ClusterMember.cluster_id.is_not(None))
         .order_by(Idea.id)
     )
     members: dict[int, list[Idea]] = {}
@@ -41,6 +127,865 @@ def members_by_cluster(bs: BrainstormSession) -> dict[int, list[Idea]]:
         if idea.on_board:
             members.setdefault(cluster_id, []).append(idea)
     return members
+
+
+def cluster_votes(bs: BrainstormSession) -> dict[int, int]:
+    """Dots per cluster id."""
+    rows = db.session.execute(
+        select(ClusterVote.cluster_id, func.count())
+        .filter_by(session_id=bs.id)
+        .group_by(ClusterVote.cluster_id)
+    )
+    return dict(rows.all())
+
+
+# --- what screens receive -------------------------------------------------------------------
+
+
+def suggested_titles(terms: Sequence[str], representative: str = "") -> list[str]:
+    """A few titles to start from: the top terms as a phrase, and a short central idea."""
+    titles = []
+    if terms:
+        titles.append(terms[0][:1].upper() + terms[0][1:])
+    if len(terms) >= 2:
+        titles.append(f"{titles[0]} en {terms[1]}")
+    if representative and len(representative) <= 80:
+        titles.append(representative.rstrip("?.!"))
+    return list(dict.fromkeys(titles))
+
+
+def _cluster_public(
+    c: Cluster,
+    scope: str,
+    ideas: list[Idea],
+    places: dict[int, ClusterMember],
+    votes: int,
+    origin: BreakoutGroup | None,
+) -> dict:
+    representative = next((i.text for i in ideas if i.id == c.representative_idea_id), "")
+    return {
+        "id": c.id,
+        "scope": scope,
+        "title": c.title,
+        "label": c.label,
+        "terms": c.terms,
+        "suggested_titles": suggested_titles(c.terms, representative),
+        "position": c.position,
+        "locked": c.locked,
+        "origin": {"id": origin.id, "name": origin.name} if origin else None,
+        "idea_ids": [i.id for i in ideas],
+        "new_idea_ids": [i.id for i in ideas if places[i.id].new],
+        "manual_idea_ids": [i.id for i in ideas if places[i.id].manual],
+        "representative_id": c.representative_idea_id,
+        "votes": votes,
+        "summary": c.summary,
+        "question": c.question,
+        "recommendation": c.recommendation,
+        "audiences": c.audiences,
+    }
+
+
+def scope_payload(bs: BrainstormSession, scope: str, *, coords: bool = False) -> dict:
+    """Everything a screen needs to draw one scope's clusters (without seq or change)."""
+    ideas = scope_ideas(bs, scope)
+    by_id = {idea.id: idea for idea in ideas}
+    places = _places(ideas)
+    clusters = scope_clusters(bs, scope)
+    votes = cluster_votes(bs)
+    origins = {c.group_id for c in clusters if c.group_id}
+    groups = {
+        g.id: g
+        for g in db.session.scalars(select(BreakoutGroup).filter(BreakoutGroup.id.in_(origins)))
+    }
+    members: dict[int, list[Idea]] = {c.id: [] for c in clusters}
+    for idea in ideas:
+        place = places.get(idea.id)
+        if place and place.cluster_id in members:
+            members[place.cluster_id].append(idea)
+    run = _last_run(bs, scope)
+    result = run.result if run else {}
+    public = [
+        _cluster_public(c, scope, members[c.id], places, votes.get(c.id, 0), groups.get(c.group_id))
+        for c in clusters
+    ]
+    for index, item in enumerate(public):
+        item["position"] = index
+    payload = {
+        "scope": scope,
+        "clusters": public,
+        "unassigned": [i for i, p in places.items() if p.cluster_id is None and p.manual],
+        "duplicates": [pair for pair in result.get("duplicates", []) if set(pair) <= by_id.keys()],
+        "outliers": [i for i in result.get("outliers", []) if i in by_id],
+        "merge_suggestions": _merge_suggestions(clusters, members),
+    }
+    if coords:
+        payload["coords"] = {
+            str(i): xy for i, xy in result.get("coords", {}).items() if int(i) in by_id
+        }
+    return payload
+
+
+def _merge_suggestions(clusters: list[Cluster], members: dict[int, list[Idea]]) -> list:
+    """Similar clusters that came from different breakout groups (after the return)."""
+    if len({c.group_id for c in clusters if c.group_id}) < 2:
+        return []
+    texts = {str(c.id): [i.text for i in members[c.id]] for c in clusters}
+    origin = {str(c.id): c.group_id for c in clusters}
+    return [
+        [int(a), int(b), score]
+        for a, b, score in similar_groups(texts, MERGE_SIMILARITY)
+        if origin[a] != origin[b]
+    ]
+
+
+def _last_run(bs: BrainstormSession, scope: str) -> ClusteringRun | None:
+    query = select(ClusteringRun).filter_by(session_id=bs.id, scope=scope)
+    return db.session.scalar(query.order_by(ClusteringRun.id.desc()).limit(1))
+
+
+def clusters_public(bs: BrainstormSession) -> list[dict]:
+    """Every cluster of every scope, as the facilitators see them."""
+    return [c for scope in scopes_of(bs) for c in scope_payload(bs, scope)["clusters"]]
+
+
+def workspace_snapshot(bs: BrainstormSession, scopes: Sequence[str], *, log: bool) -> dict:
+    """The clusters and workspace state of these scopes, for a (re)connecting screen."""
+    payloads = {scope: scope_payload(bs, scope, coords=True) for scope in scopes}
+    workspace: dict = {
+        "scopes": {
+            scope: {
+                key: value for key, value in payload.items() if key not in ("clusters", "scope")
+            }
+            for scope, payload in payloads.items()
+        },
+        "can_undo": _can_undo(bs),
+    }
+    if log:
+        workspace["log"] = change_log(bs)
+    return {
+        "clusters": [c for payload in payloads.values() for c in payload["clusters"]],
+        "workspace": workspace,
+    }
+
+
+def viewer_scopes(bs: BrainstormSession, participant: Participant | None) -> list[str]:
+    """What a participant may see: their group while apart, else the plenary."""
+    group = current_group(bs, participant)
+    return [f"group:{group.id}"] if group else [PLENARY]
+
+
+def change_log(bs: BrainstormSession) -> list[dict]:
+    """The last workspace corrections, newest first (who, what, when)."""
+    query = (
+        select(SessionEvent)
+        .filter_by(session_id=bs.id, name="clusters_updated", audience=EVERYONE)
+        .order_by(SessionEvent.seq.desc())
+        .limit(LOG_LENGTH * 2)
+    )
+    groups = select(SessionEvent).filter_by(
+        session_id=bs.id, name="clusters_updated", audience=FACILITATORS
+    )
+    events = list(db.session.scalars(query)) + list(
+        db.session.scalars(groups.order_by(SessionEvent.seq.desc()).limit(LOG_LENGTH))
+    )
+    events.sort(key=lambda e: -e.seq)
+    return [e.payload["change"] for e in events if e.payload.get("change")][:LOG_LENGTH]
+
+
+def _can_undo(bs: BrainstormSession) -> bool:
+    query = select(WorkspaceUndo.id).filter_by(session_id=bs.id).limit(1)
+    return db.session.scalar(query) is not None
+
+
+def _actor_name(actor: User | None) -> str:
+    return actor.display_name if actor else ""
+
+
+def _broadcast(
+    bs: BrainstormSession,
+    scopes: Iterable[str],
+    actor: User | None,
+    action: str,
+    text: str = "",
+    *,
+    coords: bool = False,
+) -> None:
+    """Commit, then send each scope's clusters to its audiences with what changed."""
+    change = {
+        "action": action,
+        "by": _actor_name(actor),
+        "text": text,
+        "at": utcnow().isoformat(),
+    }
+    actor_id = f"user:{actor.id}" if actor else "system"
+    events = []
+    can_undo = _can_undo(bs)
+    for scope in dict.fromkeys(scopes):
+        payload = {
+            **scope_payload(bs, scope, coords=coords),
+            "change": change,
+            "can_undo": can_undo,
+        }
+        for audience in _audiences(scope):
+            events.append(
+                realtime.log_event(
+                    bs.id, "clusters_updated", payload, audience=audience, actor=actor_id
+                )
+            )
+    realtime.commit_and_emit(events)
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+_CLUSTER_FIELDS = (
+    "id",
+    "group_id",
+    "key",
+    "title",
+    "terms",
+    "position",
+    "locked",
+    "representative_idea_id",
+    "summary",
+    "question",
+    "recommendation",
+    "audiences",
+)
+
+
+def _remember(bs: BrainstormSession, scope: str, action: str) -> None:
+    """Keep the scope's state as it is now, so the coming correction can be undone."""
+    clusters = scope_clusters(bs, scope)
+    ideas = scope_ideas(bs, scope)
+    state = {
+        "clusters": [{f: getattr(c, f) for f in _CLUSTER_FIELDS} for c in clusters],
+        "places": [[p.idea_id, p.cluster_id, p.manual, p.new] for p in _places(ideas).values()],
+        "ideas": [idea.id for idea in ideas],
+    }
+    db.session.add(WorkspaceUndo(session_id=bs.id, scope=scope, action=action, state=state))
+    old = select(WorkspaceUndo.id).filter_by(session_id=bs.id).order_by(WorkspaceUndo.id.desc())
+    keep = list(db.session.scalars(old.limit(UNDO_DEPTH - 1)))
+    db.session.execute(
+        delete(WorkspaceUndo).where(
+            WorkspaceUndo.session_id == bs.id, WorkspaceUndo.id.not_in(keep or [0])
+        )
+    )
+
+
+def undo(bs: BrainstormSession, actor: User) -> str:
+    """Put the workspace back as it was before the last correction; returns what was undone."""
+    query = select(WorkspaceUndo).filter_by(session_id=bs.id).order_by(WorkspaceUndo.id.desc())
+    step = db.session.scalar(query.limit(1))
+    if step is None:
+        raise InputError(_("Er is niets om ongedaan te maken."))
+    scope = step.scope if step.scope in scopes_of(bs) else PLENARY
+    state = step.state
+    kept = {row["id"] for row in state["clusters"]}
+    for c in scope_clusters(bs, scope):
+        if c.id not in kept:
+            db.session.delete(c)
+    db.session.flush()
+    for row in state["clusters"]:
+        c = db.session.get(Cluster, row["id"])
+        if c is None:
+            c = Cluster(session_id=bs.id)
+            db.session.add(c)
+        for field in _CLUSTER_FIELDS:
+            setattr(c, field, row[field])
+    db.session.flush()
+    ideas = set(state["ideas"]) | {idea.id for idea in scope_ideas(bs, scope)}
+    db.session.execute(delete(ClusterMember).where(ClusterMember.idea_id.in_(ideas)))
+    existing = set(db.session.scalars(select(Idea.id).where(Idea.id.in_(ideas))))
+    db.session.add_all(
+        ClusterMember(idea_id=i, cluster_id=c, manual=m, new=n)
+        for i, c, m, n in state["places"]
+        if i in existing
+    )
+    db.session.delete(step)
+    _broadcast(bs, [scope], actor, "undo", _action_name(step.action), coords=True)
+    return step.action
+
+
+def _action_name(action: str) -> str:
+    return {
+        "run": _("clusteren"),
+        "move_idea": _("vraagstuk verplaatsen"),
+        "rename": _("naam wijzigen"),
+        "merge": _("clusters samenvoegen"),
+        "split": _("cluster splitsen"),
+        "create": _("nieuw cluster"),
+        "lock": _("vastzetten"),
+        "unlock": _("losmaken"),
+        "reorder": _("volgorde wijzigen"),
+        "deepen": _("verdieping"),
+        "order_by_votes": _("sorteren op stemmen"),
+        "delete": _("cluster verwijderen"),
+    }.get(action, action)
+
+
+# --- running the engine ---------------------------------------------------------------------
+
+
+def _check_k(k: int | None) -> None:
+    if k is not None and not 2 <= k <= K_MAX:
+        raise InputError(
+            _("Kies tussen 2 en %(max)d clusters, of laat het op automatisch staan.", max=K_MAX)
+        )
+
+
+def run_clustering(
+    bs: BrainstormSession, actor: User, k: int | None = None, scope: object = None
+) -> list[ClusteringRun]:
+    """Cluster the visible ideas of a scope (every group's while apart, unless one is named)."""
+    _check_k(k)
+    if scope in (None, "") and bs.groups_apart:
+        scopes = [s for s in scopes_of(bs) if s != PLENARY and len(scope_ideas(bs, s)) >= 2]
+        if not scopes:
+            raise InputError(_("Er zijn minstens 2 vraagstukken nodig om te clusteren."))
+    else:
+        scopes = [parse_scope(bs, scope)]
+    runs = []
+    for each in scopes:
+        realtime.emit_to(
+            bs.id,
+            [*_audiences(each), FACILITATORS],
+            "clustering_started",
+            {"scope": each, "by": _actor_name(actor)},
+        )
+        runs.append(_run_scope(bs, actor, k, each))
+    return runs
+
+
+def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) -> ClusteringRun:
+    ideas = scope_ideas(bs, scope)
+    if len(ideas) < 2:
+        raise InputError(_("Er zijn minstens 2 vraagstukken nodig om te clusteren."))
+    clusters = scope_clusters(bs, scope)
+    locked = {c.id for c in clusters if c.locked}
+    places = _places(ideas)
+    # The facilitator's hand wins: ideas in locked clusters, moved by hand or set aside stay.
+    fixed = {i for i, p in places.items() if p.manual or p.cluster_id in locked}
+    free = [idea for idea in ideas if idea.id not in fixed]
+    _remember(bs, scope, "run")
+
+    started = time.perf_counter()
+    texts, ids = [i.text for i in ideas], [i.id for i in ideas]
+    if fixed:
+        # Only the free ideas are grouped anew; the whole set still gives the map and the hints.
+        whole: Clustering = run_blocking(cluster, texts, k, ids=ids)
+        result = _group_free(bs, clusters, locked, places, free, k)
+    else:
+        previous = _previous(bs, clusters, locked, places)
+        whole = result = run_blocking(cluster, texts, k, ids=ids, previous=previous)
+    duration_ms = round((time.perf_counter() - started) * 1000)
+    if result is not None:
+        _store(bs, scope, clusters, locked, places, free, result)
+    for place in places.values():
+        place.new = False
+    run = ClusteringRun(
+        session_id=bs.id,
+        scope=scope,
+        user_id=actor.id,
+        requested_k=k,
+        k=len(scope_clusters(bs, scope)),
+        n_ideas=len(ideas),
+        duration_ms=duration_ms,
+        result=whole.to_dict(),
+    )
+    db.session.add(run)
+    db.session.flush()
+    text = _("%(n)d clusters uit %(ideas)d vraagstukken", n=run.k, ideas=len(ideas))
+    _broadcast(bs, [scope], actor, "run", text, coords=True)
+    return run
+
+
+def _group_free(
+    bs: BrainstormSession,
+    clusters: list[Cluster],
+    locked: set[int],
+    places: dict[int, ClusterMember],
+    free: list[Idea],
+    k: int | None,
+) -> Clustering | None:
+    """Cluster the free ideas with the unlocked clusters' keys; few are slotted in instead."""
+    if not free:
+        return None
+    if len(free) < FEW_FREE and clusters:
+        _slot(bs, clusters, free, new=False)
+        return None
+    previous = _previous(bs, clusters, locked, places)
+    wanted = None if k is None else max(2, min(k - len(locked), len(free)))
+    return run_blocking(
+        cluster, [i.text for i in free], wanted, ids=[i.id for i in free], previous=previous
+    )
+
+
+def _previous(
+    bs: BrainstormSession,
+    clusters: list[Cluster],
+    locked: set[int],
+    places: dict[int, ClusterMember],
+) -> dict[str, list[int]]:
+    """The last run's {key: [free member ids]}; every other key of the session is taken."""
+    scope_ids = {c.id for c in clusters if c.id not in locked}
+    members: dict[str, list[int]] = {c.key: [] for c in ordered_clusters(bs)}
+    key_of = {c.id: c.key for c in clusters}
+    for idea_id, place in places.items():
+        if place.cluster_id in scope_ids and not place.manual:
+            members[key_of[place.cluster_id]].append(idea_id)
+    return members
+
+
+def _store(
+    bs: BrainstormSession,
+    scope: str,
+    clusters: list[Cluster],
+    locked: set[int],
+    places: dict[int, ClusterMember],
+    free: list[Idea],
+    result: Clustering,
+) -> None:
+    """Put the free ideas where the engine says; matched clusters keep title, notes and place."""
+    by_key = {c.key: c for c in clusters if c.id not in locked}
+    free_ids = {idea.id for idea in free}
+    db.session.execute(delete(ClusterMember).where(ClusterMember.idea_id.in_(free_ids)))
+    for idea_id in free_ids:
+        places.pop(idea_id, None)
+    db.session.flush()
+    kept, new = [], []
+    for info in result.clusters:
+        row = by_key.pop(info.key, None)
+        if row is None:
+            row = Cluster(session_id=bs.id, key=info.key, group_id=_group_id(scope))
+            db.session.add(row)
+            new.append(row)
+        else:
+            kept.append(row)
+        row.terms = list(info.terms)
+        row.representative_idea_id = info.representative
+        db.session.flush()
+        for idea_id in info.members:
+            place = ClusterMember(idea_id=idea_id, cluster_id=row.id)
+            db.session.add(place)
+            places[idea_id] = place
+    hand_placed = {p.cluster_id for p in places.values() if p.manual}
+    for gone in by_key.values():
+        # An unmatched cluster the facilitator shaped or placed ideas in stays (perhaps empty).
+        if gone.shaped or gone.id in hand_placed:
+            kept.append(gone)
+        else:
+            db.session.delete(gone)
+    db.session.flush()
+    order = sorted([c for c in clusters if c.id in locked or c in kept], key=lambda c: c.position)
+    for position, row in enumerate(order + new):
+        row.position = position
+
+
+# --- slotting new ideas in live -------------------------------------------------------------
+
+
+def slot_new_ideas(bs: BrainstormSession) -> None:
+    """Put ideas that appeared on a board since its last run into the nearest cluster."""
+    active = _active_groups(bs)
+    changed = []
+    for scope in scopes_of(bs):
+        if phase_of(bs, active.get(_group_id(scope) or 0)) == Phase.HIDDEN_INPUT:
+            continue  # placing them would show how many there are, and where
+        run = _last_run(bs, scope)
+        clusters = scope_clusters(bs, scope)
+        if run is None or not clusters:
+            continue
+        seen = {int(i) for i in run.result.get("coords", {})}
+        ideas = scope_ideas(bs, scope)
+        placed = _places(ideas)
+        fresh = [i for i in ideas if i.id not in placed and i.id not in seen]
+        if fresh and _slot(bs, clusters, fresh, new=True):
+            changed.append(scope)
+    if changed:
+        _broadcast(bs, changed, None, "assign_new")
+
+
+@signals.board_changed.connect
+def _on_board_changed(bs: BrainstormSession, **_extra) -> None:
+    slot_new_ideas(bs)
+
+
+@signals.groups_returned.connect
+def _on_groups_returned(bs: BrainstormSession, **_extra) -> None:
+    groups_returned(bs)
+
+
+def _slot(bs: BrainstormSession, clusters: list[Cluster], ideas: list[Idea], *, new: bool) -> bool:
+    """Place ideas into the nearest non-empty, unlocked cluster; False when there is none."""
+    members = members_by_cluster(bs)
+    groups = {
+        str(c.id): [i.text for i in members.get(c.id, [])]
+        for c in clusters
+        if not c.locked and members.get(c.id)
+    }
+    if not groups:
+        return False
+    keys = run_blocking(assign, groups, [idea.text for idea in ideas])
+    db.session.add_all(
+        ClusterMember(idea_id=idea.id, cluster_id=int(key), new=new)
+        for idea, key in zip(ideas, keys, strict=True)
+    )
+    db.session.flush()
+    return True
+
+
+# --- corrections by hand --------------------------------------------------------------------
+
+
+def _cluster_in(bs: BrainstormSession, cluster_id: object) -> Cluster:
+    row = db.session.get(Cluster, cluster_id) if type(cluster_id) is int else None
+    if row is None or row.session_id != bs.id:
+        raise NotFound(_("Dit cluster bestaat niet (meer)."))
+    return row
+
+
+def _scope_of_cluster(bs: BrainstormSession, row: Cluster) -> str:
+    return _scope_of(row.group_id, _active_groups(bs))
+
+
+def _renumber(clusters: Sequence[Cluster]) -> None:
+    for position, row in enumerate(clusters):
+        row.position = position
+
+
+def move_idea(bs: BrainstormSession, actor: User, idea_id: object, cluster_id: object) -> None:
+    """Put an idea in another cluster by hand, or (None) set it aside as "past nergens"."""
+    idea = db.session.get(Idea, idea_id) if type(idea_id) is int else None
+    if idea is None or idea.session_id != bs.id or not idea.on_board:
+        raise NotFound(_("Dit vraagstuk staat niet (meer) op het bord."))
+    scope = _scope_of(idea.group_id, _active_groups(bs))
+    target = None
+    if cluster_id is not None:
+        target = _cluster_in(bs, cluster_id)
+        if _scope_of_cluster(bs, target) != scope:
+            raise InputError(_("Een vraagstuk kan alleen naar een cluster van dezelfde groep."))
+    _remember(bs, scope, "move_idea")
+    place = db.session.get(ClusterMember, idea.id) or ClusterMember(idea_id=idea.id)
+    place.cluster_id, place.manual, place.new = (target.id if target else None), True, False
+    db.session.add(place)
+    where = target.label if target else _("past nergens")
+    _broadcast(bs, [scope], actor, "move_idea", f"“{_short(idea.text)}” → {where}")
+
+
+def _short(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def rename_cluster(
+    bs: BrainstormSession, actor: User, cluster_id: object, title: object
+) -> Cluster:
+    """Give a cluster the facilitator's title; an empty title goes back to the engine's terms."""
+    row = _cluster_in(bs, cluster_id)
+    title = " ".join(str(title or "").split())
+    if len(title) > TITLE_MAX:
+        raise InputError(_("Een titel mag hoogstens %(max)d tekens zijn.", max=TITLE_MAX))
+    scope = _scope_of_cluster(bs, row)
+    _remember(bs, scope, "rename")
+    old, row.title = row.label, title
+    _broadcast(bs, [scope], actor, "rename", f"{old} → {row.label}")
+    return row
+
+
+def merge_clusters(
+    bs: BrainstormSession, actor: User, cluster_id: object, into_id: object
+) -> Cluster:
+    """Put one cluster's ideas, votes and notes into another; the first disappears."""
+    source, target = _cluster_in(bs, cluster_id), _cluster_in(bs, into_id)
+    scope = _scope_of_cluster(bs, target)
+    if source.id == target.id or _scope_of_cluster(bs, source) != scope:
+        raise InputError(_("Kies twee verschillende clusters van dezelfde groep."))
+    _remember(bs, scope, "merge")
+    db.session.execute(
+        ClusterMember.__table__.update()
+        .where(ClusterMember.cluster_id == source.id)
+        .values(cluster_id=target.id)
+    )
+    _move_votes(bs, source, target)
+    for field in ("title", "summary", "question", "recommendation"):
+        if not getattr(target, field):
+            setattr(target, field, getattr(source, field))
+    target.audiences = sorted(set(target.audiences) | set(source.audiences))
+    text = f"{source.label} + {target.label}"
+    db.session.delete(source)
+    db.session.flush()
+    _renumber(scope_clusters(bs, scope))
+    _broadcast(bs, [scope], actor, "merge", text)
+    return target
+
+
+def _move_votes(bs: BrainstormSession, source: Cluster, target: Cluster) -> None:
+    """Votes follow the merge; without stacking a second dot of one person goes back to them."""
+    voters = Counter(
+        db.session.scalars(select(ClusterVote.participant_id).filter_by(cluster_id=target.id))
+    )
+    for vote in db.session.scalars(select(ClusterVote).filter_by(cluster_id=source.id)):
+        if voters[vote.participant_id] and not bs.vote_stacking:
+            db.session.delete(vote)
+        else:
+            vote.cluster_id = target.id
+            voters[vote.participant_id] += 1
+
+
+def split_cluster(
+    bs: BrainstormSession, actor: User, cluster_id: object, k: int | None = None
+) -> list[Cluster]:
+    """Run the engine inside one cluster: it keeps its largest part, the rest become new ones."""
+    row = _cluster_in(bs, cluster_id)
+    if row.locked:
+        raise InputError(_("Dit cluster staat vast. Maak het eerst los."))
+    _check_k(k)
+    scope = _scope_of_cluster(bs, row)
+    members = members_by_cluster(bs).get(row.id, [])
+    if len(members) < 2:
+        raise InputError(_("Een cluster splitsen kan vanaf 2 vraagstukken."))
+    _remember(bs, scope, "split")
+    result: Clustering = run_blocking(
+        cluster, [i.text for i in members], min(k or 2, len(members)), ids=[i.id for i in members]
+    )
+    parts = [row]
+    row.terms = list(result.clusters[0].terms) if not row.title else row.terms
+    for info in result.clusters[1:]:
+        part = Cluster(
+            session_id=bs.id,
+            key=_hand_key(),
+            group_id=row.group_id,
+            terms=list(info.terms),
+            representative_idea_id=info.representative,
+        )
+        db.session.add(part)
+        db.session.flush()
+        db.session.execute(
+            ClusterMember.__table__.update()
+            .where(ClusterMember.idea_id.in_(info.members))
+            .values(cluster_id=part.id, manual=False, new=False)
+        )
+        parts.append(part)
+    order = scope_clusters(bs, scope)
+    order = [c for c in order if c not in parts[1:]]
+    index = order.index(row) + 1
+    _renumber(order[:index] + parts[1:] + order[index:])
+    text = _("%(name)s in %(n)d delen", name=row.label, n=len(parts))
+    _broadcast(bs, [scope], actor, "split", text)
+    return parts
+
+
+def _hand_key() -> str:
+    # Not the engine's "c<n>": a hand-made cluster never takes over an engine cluster's identity.
+    return f"m{uuid4().hex[:10]}"
+
+
+def create_cluster(
+    bs: BrainstormSession, actor: User, title: object, scope: object = None
+) -> Cluster:
+    """An empty cluster at the end, for ideas the facilitator will put in by hand."""
+    scope = parse_scope(bs, scope)
+    title = " ".join(str(title or "").split())
+    if not title:
+        raise InputError(_("Geef het nieuwe cluster een titel."))
+    if len(title) > TITLE_MAX:
+        raise InputError(_("Een titel mag hoogstens %(max)d tekens zijn.", max=TITLE_MAX))
+    _remember(bs, scope, "create")
+    row = Cluster(
+        session_id=bs.id,
+        key=_hand_key(),
+        group_id=_group_id(scope),
+        title=title,
+        position=len(scope_clusters(bs, scope)),
+    )
+    db.session.add(row)
+    db.session.flush()
+    _broadcast(bs, [scope], actor, "create", title)
+    return row
+
+
+def lock_cluster(bs: BrainstormSession, actor: User, cluster_id: object, locked: object) -> Cluster:
+    """Fix a cluster (its members and title survive re-runs), or free it again."""
+    row = _cluster_in(bs, cluster_id)
+    if not isinstance(locked, bool):
+        raise InputError(_("Kies vastzetten of losmaken."))
+    scope = _scope_of_cluster(bs, row)
+    action = "lock" if locked else "unlock"
+    _remember(bs, scope, action)
+    row.locked = locked
+    _broadcast(bs, [scope], actor, action, row.label)
+    return row
+
+
+def reorder_clusters(bs: BrainstormSession, actor: User, cluster_ids: object) -> None:
+    """Put a scope's clusters in the order given (all of them, each once)."""
+    if not isinstance(cluster_ids, list) or not cluster_ids:
+        raise InputError(_("Geef de nieuwe volgorde van alle clusters."))
+    first = _cluster_in(bs, cluster_ids[0])
+    scope = _scope_of_cluster(bs, first)
+    current = scope_clusters(bs, scope)
+    by_id = {c.id: c for c in current}
+    if sorted(cluster_ids, key=str) != sorted(by_id, key=str):
+        raise InputError(_("De volgorde klopt niet meer met de clusters. Probeer het opnieuw."))
+    _remember(bs, scope, "reorder")
+    _renumber([by_id[i] for i in cluster_ids])
+    _broadcast(bs, [scope], actor, "reorder")
+
+
+def move_cluster(
+    bs: BrainstormSession, actor: User, cluster_id: object, direction: object
+) -> Cluster:
+    """Move a cluster one place up or down in the order (the keyboard way to reorder)."""
+    if direction not in ("up", "down"):
+        raise InputError(_("Verplaatsen kan alleen omhoog of omlaag."))
+    row = _cluster_in(bs, cluster_id)
+    order = scope_clusters(bs, _scope_of_cluster(bs, row))
+    index = order.index(row)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    reorder_clusters(bs, actor, [c.id for c in order])
+    return row
+
+
+def delete_cluster(bs: BrainstormSession, actor: User, cluster_id: object) -> None:
+    """Remove a cluster; its ideas wait unclustered for the next run or a hand."""
+    row = _cluster_in(bs, cluster_id)
+    scope = _scope_of_cluster(bs, row)
+    _remember(bs, scope, "delete")
+    label = row.label
+    db.session.delete(row)
+    db.session.flush()
+    _renumber(scope_clusters(bs, scope))
+    _broadcast(bs, [scope], actor, "delete", label)
+
+
+def update_deepening(
+    bs: BrainstormSession,
+    actor: User,
+    cluster_id: object,
+    summary: object = "",
+    question: object = "",
+    recommendation: object = "",
+    audiences: object = (),
+) -> Cluster:
+    """The deepening of a theme: summary, underlying question, recommendation, and for whom."""
+    row = _cluster_in(bs, cluster_id)
+    texts = {}
+    for field, value in (
+        ("summary", summary),
+        ("question", question),
+        ("recommendation", recommendation),
+    ):
+        if not isinstance(value, str | None):
+            raise InputError(_("Vul tekst in."))
+        texts[field] = (value or "").strip()
+        if len(texts[field]) > DEEPENING_MAX:
+            raise InputError(_("Een tekst mag hoogstens %(max)d tekens zijn.", max=DEEPENING_MAX))
+    known = {a.value for a in Audience}
+    if not isinstance(audiences, list | tuple) or not set(audiences) <= known:
+        raise InputError(_("Kies uit OCW, vakorganisaties, sectorraden en Voorlopersgroep."))
+    scope = _scope_of_cluster(bs, row)
+    _remember(bs, scope, "deepen")
+    for field, value in texts.items():
+        setattr(row, field, value)
+    row.audiences = [a.value for a in Audience if a.value in audiences]
+    _broadcast(bs, [scope], actor, "deepen", row.label)
+    return row
+
+
+def order_by_votes(bs: BrainstormSession, actor: User, scope: object = None) -> None:
+    """Most-voted clusters first (ties keep their order)."""
+    scope = parse_scope(bs, scope)
+    votes = cluster_votes(bs)
+    order = sorted(scope_clusters(bs, scope), key=lambda c: -votes.get(c.id, 0))
+    _remember(bs, scope, "order_by_votes")
+    _renumber(order)
+    _broadcast(bs, [scope], actor, "order_by_votes")
+
+
+def groups_returned(bs: BrainstormSession) -> None:
+    """After the return to the plenary the groups' clusters are plenary clusters: tell everyone."""
+    if db.session.scalar(select(Cluster.id).filter_by(session_id=bs.id).limit(1)):
+        _renumber(
+            sorted(
+                ordered_clusters(bs),
+                key=lambda c: (c.group_id is not None, c.group_id or 0, c.position),
+            )
+        )
+        _broadcast(bs, [PLENARY], None, "return", coords=False)
+
+
+# --- participants voting on clusters ------------------------------------------------------
+
+
+def _votable(bs: BrainstormSession, participant: Participant, cluster_id: object) -> Cluster:
+    row = _cluster_in(bs, cluster_id)
+    scope = _scope_of_cluster(bs, row)
+    if scope not in viewer_scopes(bs, participant):
+        raise NotFound(_("Dit cluster bestaat niet (meer)."))
+    if phase_of(bs, current_group(bs, participant)) != Phase.VOTING:
+        raise PhaseClosed(_("Stemmen is nu niet open."))
+    return row
+
+
+def _my_cluster_votes(bs: BrainstormSession, participant: Participant) -> Counter[int]:
+    query = select(ClusterVote.cluster_id).filter_by(
+        session_id=bs.id, participant_id=participant.id
+    )
+    return Counter(db.session.scalars(query))
+
+
+def cluster_votes_left(bs: BrainstormSession, participant: Participant) -> int:
+    """Dots a participant still has for clusters (a budget apart from idea votes)."""
+    return max(0, bs.vote_budget - sum(_my_cluster_votes(bs, participant).values()))
+
+
+def participant_cluster_state(bs: BrainstormSession, participant: Participant) -> dict:
+    """The participant's own dots on clusters, for their snapshot."""
+    mine = _my_cluster_votes(bs, participant)
+    return {
+        "cluster_votes": {str(k): v for k, v in mine.items()},
+        "cluster_votes_left": max(0, bs.vote_budget - sum(mine.values())),
+    }
+
+
+def vote_cluster(bs: BrainstormSession, participant: Participant, cluster_id: object) -> dict:
+    """Put a dot on a cluster."""
+    row = _votable(bs, participant, cluster_id)
+    mine = _my_cluster_votes(bs, participant)
+    if sum(mine.values()) >= bs.vote_budget:
+        raise LimitReached(_("Je hebt al je stemmen voor thema's gebruikt."))
+    if mine[row.id] and not bs.vote_stacking:
+        raise LimitReached(_("Je hebt al op dit thema gestemd."))
+    db.session.add(ClusterVote(session_id=bs.id, cluster_id=row.id, participant_id=participant.id))
+    return _after_vote(bs, participant, row)
+
+
+def unvote_cluster(bs: BrainstormSession, participant: Participant, cluster_id: object) -> dict:
+    """Take a dot back from a cluster."""
+    row = _votable(bs, participant, cluster_id)
+    query = select(ClusterVote).filter_by(cluster_id=row.id, participant_id=participant.id)
+    vote = db.session.scalar(query.order_by(ClusterVote.id.desc()).limit(1))
+    if vote is None:
+        raise InputError(_("Je hebt niet op dit thema gestemd."))
+    db.session.delete(vote)
+    return _after_vote(bs, participant, row)
+
+
+def _after_vote(bs: BrainstormSession, participant: Participant, row: Cluster) -> dict:
+    db.session.flush()
+    votes = cluster_votes(bs).get(row.id, 0)
+    scope = _scope_of_cluster(bs, row)
+    actor = f"participant:{participant.id}"
+    payload = {"cluster_id": row.id, "votes": votes}
+    realtime.commit_and_emit(
+        realtime.log_event(bs.id, "cluster_votes", payload, audience=audience, actor=actor)
+        for audience in _audiences(scope)
+    )
+    return {"votes": votes, "votes_left": cluster_votes_left(bs, participant)}
+
+
+# --- after the session --------------------------------------------------------------------
 
 
 def board_by_cluster(bs: BrainstormSession) -> tuple[list[dict], list[str]]:
@@ -51,124 +996,5 @@ def board_by_cluster(bs: BrainstormSession) -> tuple[list[dict], list[str]]:
         for c in ordered_clusters(bs)
     ]
     clustered = {idea.id for ideas in members.values() for idea in ideas}
-    rest = [idea.text for idea in visible_ideas(bs) if idea.id not in clustered]
+    rest = [idea.text for idea in scope_ideas(bs, PLENARY) if idea.id not in clustered]
     return [theme for theme in themes if theme["ideas"]], rest
-
-
-def clusters_public(bs: BrainstormSession) -> list[dict]:
-    """The clusters as every screen shows them: title, terms, order and member idea ids."""
-    members = members_by_cluster(bs)
-    return [
-        {
-            "id": c.id,
-            "title": c.title,
-            "label": c.label,
-            "terms": c.terms,
-            "position": index,
-            "idea_ids": [idea.id for idea in members.get(c.id, [])],
-        }
-        for index, c in enumerate(ordered_clusters(bs))
-    ]
-
-
-def _broadcast_clusters(bs: BrainstormSession, actor: User) -> None:
-    event = realtime.log_event(
-        bs.id, "clusters_updated", {"clusters": clusters_public(bs)}, actor=f"user:{actor.id}"
-    )
-    db.session.commit()
-    realtime.emit_logged(event)
-
-
-def run_clustering(bs: BrainstormSession, actor: User, k: int | None = None) -> ClusteringRun:
-    """Group the visible ideas; clusters that mostly keep their members keep title and place."""
-    if k is not None and not 2 <= k <= K_MAX:
-        raise InputError(
-            _("Kies tussen 2 en %(max)d clusters, of laat het op automatisch staan.", max=K_MAX)
-        )
-    ideas = visible_ideas(bs)
-    if len(ideas) < 2:
-        raise InputError(_("Er zijn minstens 2 vraagstukken nodig om te clusteren."))
-    existing = {c.key: c for c in ordered_clusters(bs)}
-    members = members_by_cluster(bs)
-    previous = {key: [i.id for i in members.get(c.id, [])] for key, c in existing.items()}
-
-    started = time.perf_counter()
-    result: Clustering = run_blocking(
-        cluster, [i.text for i in ideas], k, ids=[i.id for i in ideas], previous=previous
-    )
-    duration_ms = round((time.perf_counter() - started) * 1000)
-
-    _store_result(bs, existing, result)
-    run = ClusteringRun(
-        session_id=bs.id,
-        user_id=actor.id,
-        requested_k=k,
-        k=result.k,
-        n_ideas=len(ideas),
-        duration_ms=duration_ms,
-        result=result.to_dict(),
-    )
-    db.session.add(run)
-    _broadcast_clusters(bs, actor)
-    return run
-
-
-def _store_result(bs: BrainstormSession, existing: dict[str, Cluster], result: Clustering) -> None:
-    """Replace memberships with the engine's; matched keys keep title and relative order."""
-    db.session.execute(
-        delete(ClusterMember).where(
-            ClusterMember.cluster_id.in_(select(Cluster.id).filter_by(session_id=bs.id))
-        )
-    )
-    kept, new = [], []
-    for info in result.clusters:
-        row = existing.pop(info.key, None)
-        if row is None:
-            row = Cluster(session_id=bs.id, key=info.key)
-            db.session.add(row)
-            new.append(row)
-        else:
-            kept.append(row)
-        row.terms = list(info.terms)
-        row.representative_idea_id = info.representative
-        db.session.flush()
-        db.session.add_all(ClusterMember(idea_id=i, cluster_id=row.id) for i in info.members)
-    for gone in existing.values():
-        db.session.delete(gone)
-    kept.sort(key=lambda c: c.position)
-    for position, row in enumerate(kept + new):
-        row.position = position
-
-
-def _cluster_in(bs: BrainstormSession, cluster_id: object) -> Cluster:
-    row = db.session.get(Cluster, cluster_id) if isinstance(cluster_id, int) else None
-    if row is None or row.session_id != bs.id:
-        raise NotFound(_("Dit cluster bestaat niet (meer)."))
-    return row
-
-
-def rename_cluster(bs: BrainstormSession, actor: User, cluster_id: int, title: str) -> Cluster:
-    """Give a cluster the facilitator's title; an empty title goes back to the engine's terms."""
-    row = _cluster_in(bs, cluster_id)
-    title = " ".join(str(title or "").split())
-    if len(title) > TITLE_MAX:
-        raise InputError(_("Een titel mag hoogstens %(max)d tekens zijn.", max=TITLE_MAX))
-    row.title = title
-    _broadcast_clusters(bs, actor)
-    return row
-
-
-def move_cluster(bs: BrainstormSession, actor: User, cluster_id: int, direction: str) -> Cluster:
-    """Move a cluster one place up or down in the order."""
-    if direction not in ("up", "down"):
-        raise InputError(_("Verplaatsen kan alleen omhoog of omlaag."))
-    row = _cluster_in(bs, cluster_id)
-    order = ordered_clusters(bs)
-    index = order.index(row)
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(order):
-        order[index], order[target] = order[target], order[index]
-    for position, item in enumerate(order):
-        item.position = position
-    _broadcast_clusters(bs, actor)
-    return row

@@ -1,0 +1,15 @@
+"""What the session tells other domains after a commit, without importing them.
+
+The workspace listens: it slots new ideas into the nearest cluster, and turns the groups'
+clusters into plenary ones when the groups return.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the BrainstormSession, after ideas may have appeared on a board (new, approved,
+# unhidden, revealed by a phase change).
+board_changed = _signals.signal("board-changed")
+# sender: the BrainstormSession, after its breakout groups came back to the plenary.
+groups_returned = _signals.signal("groups-returned")
