@@ -3,6 +3,10 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import current_app
+
+from brainstorm.extensions import socketio
+
 T = TypeVar("T")
 
 
@@ -21,3 +25,18 @@ def run_blocking(fn: Callable[..., T], /, *args, **kwargs) -> T:
 
         return get_hub().threadpool.apply(fn, args, kwargs)
     return fn(*args, **kwargs)
+
+
+def run_later(delay: float, fn: Callable[[], object]) -> None:
+    """Run fn after `delay` seconds in a background task with the app's context (now if 0)."""
+    if delay <= 0:
+        fn()
+        return
+    app = current_app._get_current_object()
+
+    def task() -> None:
+        socketio.sleep(delay)
+        with app.app_context():
+            fn()
+
+    socketio.start_background_task(task)

@@ -27,6 +27,9 @@ class Defaults:
     IDEA_MAX_LENGTH = 500
     SOCKET_TOKEN_MAX_AGE = 24 * 3600
     REPLAY_LIMIT = 500  # more missed events than this: send one snapshot instead
+    # New ideas are slotted into clusters in batches: with 300 people typing, one broadcast a
+    # second instead of one per idea, and the submit ack never waits for the engine.
+    SLOT_DELAY = 1.0
 
 
 # The conventional names are read as they are; everything else comes in as BRAINSTORM_<NAME>.

@@ -24,6 +24,7 @@ def app(tmp_path):
     app = create_app(
         {
             "TESTING": True,
+            "SLOT_DELAY": 0,  # slot new ideas inline, so a test sees them at once
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
             "ASYNC_MODE": "threading",
