@@ -342,8 +342,10 @@ def _stable_keys(members: list[list[Id]], previous: Mapping[str, Sequence[Id]] |
                     overlap[c, p] += 1
         # Hungarian assignment: the one-to-one matching with the largest total overlap, so a
         # cluster the facilitator renamed keeps its name when most of its ideas stay together.
+        # "Most": over half of the smaller side, or a title would move to another theme.
+        sizes = [len(previous[key]) for key in previous_keys]
         for c, p in zip(*linear_sum_assignment(overlap, maximize=True), strict=True):
-            if overlap[c, p] > 0:
+            if overlap[c, p] * 2 > min(len(members[c]), sizes[p]):
                 keys[c] = previous_keys[p]
     # Fresh keys continue after the highest previous number: a key that disappeared may still
     # name a cluster row (title, notes) in the database and must not come back as another one.

@@ -240,6 +240,16 @@ def test_a_new_cluster_never_gets_a_key_used_before() -> None:
     assert fresh not in previous
 
 
+def test_a_key_does_not_follow_a_minority_of_its_ideas() -> None:
+    ids = theme_ids("w", WERKDRUK) + theme_ids("g", BEKOSTIGING) + theme_ids("z", ZIJ_INSTROMERS)
+    # "werkdruk" once held one idea about money and five since deleted: the money cluster that
+    # now holds that one idea is another theme and must not inherit the facilitator's title.
+    previous = {"werkdruk": [ids[6], "gone-1", "gone-2", "gone-3", "gone-4", "gone-5"]}
+    result = cluster(WERKDRUK + BEKOSTIGING + ZIJ_INSTROMERS, 3, ids=ids, previous=previous)
+
+    assert "werkdruk" not in {info.key for info in result.clusters}
+
+
 def test_fresh_keys_do_not_collide_with_previous_numbered_keys() -> None:
     ids = theme_ids("w", WERKDRUK) + theme_ids("g", BEKOSTIGING) + theme_ids("z", ZIJ_INSTROMERS)
     previous = {"c5": ids[:6]}
