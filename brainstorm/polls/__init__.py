@@ -1,0 +1,1 @@
+"""Polls before the session (public) and during it (live): questions, answers, results."""
