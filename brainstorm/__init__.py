@@ -73,6 +73,7 @@ def _register_models() -> None:
     """Import every model so metadata (and Alembic autogenerate) sees all tables."""
     from brainstorm.accounts import models as _accounts  # noqa: F401
     from brainstorm.events import models as _events  # noqa: F401
+    from brainstorm.polls import models as _polls  # noqa: F401
     from brainstorm.realtime import models as _realtime  # noqa: F401
     from brainstorm.sessions import models as _sessions  # noqa: F401
     from brainstorm.workspace import models as _workspace  # noqa: F401
@@ -81,16 +82,18 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from brainstorm.accounts.views import bp as accounts_bp
     from brainstorm.events.views import bp as events_bp
+    from brainstorm.polls.views import bp as polls_bp
     from brainstorm.reports.views import bp as reports_bp
     from brainstorm.sessions.views import bp as sessions_bp
 
-    for blueprint in (accounts_bp, events_bp, sessions_bp, reports_bp):
+    for blueprint in (accounts_bp, events_bp, sessions_bp, polls_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_socket_handlers() -> None:
     """Handlers register themselves on import, once per process, into socketio.handlers."""
     from brainstorm import socket_errors  # noqa: F401
+    from brainstorm.polls import sockets as _polls  # noqa: F401
     from brainstorm.sessions import sockets as _sessions  # noqa: F401
     from brainstorm.workspace import sockets as _workspace  # noqa: F401
 

@@ -8,9 +8,10 @@ Rules:
 - staff_of_event: on the event's team as staff or facilitator (or admin).
 - participant: joined this session (HTTP: the cookie; socket: the connection's token).
 
-HTTP views find the event from the route's event_id, session_id or code. Socket handlers
-(other than connect, which checks the token itself) are called as handler(actor, bs, payload),
-where actor is the Participant or User, and a DomainError they raise becomes the ack.
+HTTP views find the event from the route's event_id, session_id, code, poll_id or question_id.
+Socket handlers (other than connect, which checks the token itself) are called as
+handler(actor, bs, payload), where actor is the Participant or User, and a DomainError they
+raise becomes the ack.
 """
 
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from brainstorm.accounts.models import User
 from brainstorm.errors import DomainError, InputError, NotAllowed
 from brainstorm.events.models import Event
 from brainstorm.extensions import db, login_manager
+from brainstorm.polls.models import Poll, Question
 from brainstorm.sessions.codes import normalise_code
 from brainstorm.sessions.models import BrainstormSession, Participant
 
@@ -78,6 +80,10 @@ def _http_scope(kwargs: dict) -> _Scope:
         scope.event = scope.bs.event
     elif "event_id" in kwargs:
         scope.event = db.get_or_404(Event, kwargs["event_id"])
+    elif "question_id" in kwargs:
+        scope.event = db.get_or_404(Question, kwargs["question_id"]).poll.event
+    elif "poll_id" in kwargs:
+        scope.event = db.get_or_404(Poll, kwargs["poll_id"]).event
     return scope
 
 

@@ -168,6 +168,7 @@ class Idea(db.Model):
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("breakout_groups.id", ondelete="SET NULL"), index=True
     )
+    source: Mapped[str] = mapped_column(String(10), default="")  # "poll": from a poll answer
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[Participant | None] = relationship()
@@ -192,6 +193,7 @@ class Idea(db.Model):
             "pinned": self.pinned,
             "votes": votes,
             "group": {"id": self.group.id, "name": self.group.name} if self.group else None,
+            "source": self.source,
             # Only the author and the facilitators ever receive an idea that is still pending.
             "pending": not self.approved,
         }

@@ -6,6 +6,7 @@ them (realtime.emit_logged): what a page missed is replayed from that log.
 
 import math
 import unicodedata
+from collections.abc import Iterable
 from datetime import timedelta
 from uuid import UUID
 
@@ -376,6 +377,32 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
     _commit_and_emit(_log_idea(bs, idea, "idea_added", _participant_actor(author)))
     signals.board_changed.send(bs)
     return idea
+
+
+def add_ideas_from_elsewhere(
+    bs: BrainstormSession, user: User, items: Iterable[tuple[str, str]], *, source: str
+) -> int:
+    """Put texts made elsewhere (poll answers) on the board as vraagstukken, each once.
+
+    `items` are (client_id, text); a client_id already in the session is skipped, so doing
+    it again adds only what is new. Returns how many were added.
+    """
+    known = set(db.session.scalars(select(Idea.client_id).filter_by(session_id=bs.id)))
+    actor = _user_actor(user)
+    events, added = [], 0
+    for client_id, text in items:
+        text = " ".join(str(text).split())[: current_app.config["IDEA_MAX_LENGTH"]]
+        if client_id in known or not text:
+            continue
+        known.add(client_id)
+        idea = Idea(session_id=bs.id, client_id=client_id, text=text, source=source)
+        db.session.add(idea)
+        db.session.flush()
+        events += _log_idea(bs, idea, "idea_added", actor)
+        added += 1
+    _commit_and_emit(events)
+    signals.board_changed.send(bs)
+    return added
 
 
 def ideas_left(bs: BrainstormSession, participant: Participant) -> int:

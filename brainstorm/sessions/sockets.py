@@ -10,6 +10,7 @@ from brainstorm.accounts.access import allow, socket_actor
 from brainstorm.accounts.identity import PARTICIPANT, PRESENTER, USER, read_socket_token
 from brainstorm.accounts.models import User
 from brainstorm.extensions import socketio
+from brainstorm.polls import services as polls
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS
 from brainstorm.sessions import services
@@ -101,6 +102,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
         snapshot["ideas"] = services.board_for_facilitators(bs)
         snapshot["people"] = services.people_of(bs)
         snapshot |= workspace.workspace_snapshot(bs, workspace.scopes_of(bs), log=True)
+        snapshot["polls"] = polls.live_state(bs, None, facilitator=True)
     elif kind == PARTICIPANT:
         snapshot["ideas"] = services.board_for_participant(bs, actor)
         snapshot["me"] = {
@@ -111,6 +113,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
     else:
         snapshot["ideas"] = services.board_for_participant(bs, None)
         snapshot |= workspace.workspace_snapshot(bs, workspace.scopes_of(bs), log=False)
+        snapshot["polls"] = polls.live_state(bs, None, facilitator=False)
     return snapshot
 
 
