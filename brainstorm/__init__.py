@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from brainstorm.config import load_config
 from brainstorm.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -38,6 +39,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="../static",
     )
     load_config(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx: the client's own address and scheme, so rate limits count people (a
+        # school behind one NAT is still one address, hence the generous per-IP limits) and
+        # secure cookies work.
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))

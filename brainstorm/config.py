@@ -30,6 +30,7 @@ class Defaults:
     # New ideas are slotted into clusters in batches: with 300 people typing, one broadcast a
     # second instead of one per idea, and the submit ack never waits for the engine.
     SLOT_DELAY = 1.0
+    PROXY_COUNT = 0  # trusted reverse proxies in front (BRAINSTORM_PROXY_COUNT=1 behind nginx)
 
 
 # The conventional names are read as they are; everything else comes in as BRAINSTORM_<NAME>.

@@ -274,3 +274,34 @@ def test_hidden_results_show_only_a_count_until_revealed(live):
     assert received(other, "poll_results")[-1]["options"][0]["count"] == 1
     late = participant.emit("poll_answer", {"question_id": question.id, "value": 1}, callback=True)
     assert late["code"] == "phase_closed" and "gesloten" in late["error"]
+
+
+def test_behind_a_proxy_the_limit_counts_the_real_client(tmp_path):
+    from brainstorm import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.db'}",
+            "ASYNC_MODE": "threading",
+            "WTF_CSRF_ENABLED": False,
+            "PROXY_COUNT": 1,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        seen = []
+
+        @app.get("/_whoami")
+        def whoami():
+            from flask import request
+
+            seen.append((request.remote_addr, request.scheme))
+            return ""
+
+        app.test_client().get(
+            "/_whoami", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+        )
+        db.session.remove()
+    assert seen == [("203.0.113.7", "https")]
