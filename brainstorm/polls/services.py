@@ -436,14 +436,15 @@ def export_xlsx(poll: Poll) -> bytes:
     summary.append([_("Vraag"), _("Keuze of woord"), _("Aantal of punten")])
     for item in poll_results(poll):
         text, results = item["question"]["text"], item["results"]
-        for label, number in _result_lines(results):
+        for label, number in result_lines(results):
             summary.append([text, label, number])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _result_lines(results: dict[str, Any]) -> list[tuple[str, Any]]:
+def result_lines(results: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A question's results as (label, number) rows: for a table, a sheet or the report."""
     kind = results["type"]
     if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         return [(o["label"], o["count"]) for o in results["options"]]
@@ -455,7 +456,7 @@ def _result_lines(results: dict[str, Any]) -> list[tuple[str, Any]]:
         ]
     if kind == QuestionType.WORDS:
         return [(w["text"], w["count"]) for w in results["words"]]
-    return [(answer, 1) for answer in results["answers"]]
+    return [(answer, "") for answer in results["answers"]]
 
 
 # --- poll input feeds the brainstorm ------------------------------------------------------

@@ -48,6 +48,17 @@ def render_docx(report: AdviceReport) -> bytes:
         if cluster.terms:
             terms = doc.add_paragraph()
             terms.add_run("Kernwoorden: " + ", ".join(cluster.terms)).italic = True
+        for label, text in (
+            ("Samenvatting", cluster.summary),
+            ("Onderliggende vraag", cluster.question),
+            ("Aanbeveling", cluster.recommendation),
+        ):
+            if text:
+                paragraph = doc.add_paragraph()
+                paragraph.add_run(f"{label}: ").bold = True
+                paragraph.add_run(text)
+        if cluster.votes:
+            doc.add_paragraph(f"Stemmen van de deelnemers: {cluster.votes}")
         for text in cluster.ideas:
             doc.add_paragraph(text, style="List Bullet")
 
@@ -55,6 +66,17 @@ def render_docx(report: AdviceReport) -> bytes:
         doc.add_heading("Niet ingedeelde vraagstukken", level=1)
         for text in report.unclustered:
             doc.add_paragraph(text, style="List Bullet")
+
+    if report.polls:
+        doc.add_heading("Uitkomsten van de polls", level=1)
+    for poll in report.polls:
+        doc.add_heading(poll.title, level=2)
+        for question in poll.questions:
+            paragraph = doc.add_paragraph()
+            paragraph.add_run(question.text).bold = True
+            paragraph.add_run(f" ({question.respondents} antwoorden)")
+            for line in question.lines:
+                doc.add_paragraph(line, style="List Bullet")
 
     footer = doc.sections[0].footer.paragraphs[0]
     footer.text = f"Gemaakt met brainstorm op {_dutch_date(report.generated_at)}"

@@ -3,10 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
+
+from brainstorm.extensions import db
+from brainstorm.polls import services as polls
+from brainstorm.polls.models import Poll
 from brainstorm.sessions.models import BrainstormSession
 from brainstorm.sessions.services import participant_count, visible_ideas
 from brainstorm.timeutil import to_local, utcnow
-from brainstorm.workspace.services import members_by_cluster, ordered_clusters
+from brainstorm.workspace.services import cluster_votes, members_by_cluster, ordered_clusters
 
 AUDIENCES = {
     "alles": "Alle betrokkenen",
@@ -19,11 +24,33 @@ AUDIENCES = {
 
 @dataclass(frozen=True)
 class ReportCluster:
-    """One ordered theme with its vraagstukken."""
+    """One ordered theme with its vraagstukken and the facilitator's deepening."""
 
     title: str
     terms: list[str]
     ideas: list[str]
+    summary: str = ""
+    question: str = ""
+    recommendation: str = ""
+    audiences: list[str] = field(default_factory=list)
+    votes: int = 0
+
+
+@dataclass(frozen=True)
+class ReportPollQuestion:
+    """One poll question and its results as lines of text ("po: 12 (40%)")."""
+
+    text: str
+    respondents: int
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class ReportPoll:
+    """A poll of the event, before or during the session."""
+
+    title: str
+    questions: list[ReportPollQuestion]
 
 
 @dataclass(frozen=True)
@@ -42,15 +69,29 @@ class AdviceReport:
     idea_count: int
     clusters: list[ReportCluster]
     unclustered: list[str] = field(default_factory=list)
+    polls: list[ReportPoll] = field(default_factory=list)
 
 
 def build_report(bs: BrainstormSession, audience: str = "alles") -> AdviceReport:
-    """Collect a session's ordered clusters and their ideas for one audience."""
+    """Collect a session's ordered clusters for one audience: those tagged for it and the
+    untagged ones ("alles": every cluster), with their deepening, votes and the event's polls."""
+    audience = audience if audience in AUDIENCES else "alles"
     ideas = visible_ideas(bs)
     members = members_by_cluster(bs)
+    votes = cluster_votes(bs)
     clusters = [
-        ReportCluster(c.label, list(c.terms), [i.text for i in members.get(c.id, [])])
+        ReportCluster(
+            c.label,
+            list(c.terms),
+            [i.text for i in members.get(c.id, [])],
+            summary=c.summary,
+            question=c.question,
+            recommendation=c.recommendation,
+            audiences=list(c.audiences),
+            votes=votes.get(c.id, 0),
+        )
         for c in ordered_clusters(bs)
+        if audience == "alles" or not c.audiences or audience in c.audiences
     ]
     clustered = {i.id for group in members.values() for i in group}
     return AdviceReport(
@@ -59,11 +100,37 @@ def build_report(bs: BrainstormSession, audience: str = "alles") -> AdviceReport
         location=bs.event.location,
         session_title=bs.title,
         audience=audience,
-        addressee=AUDIENCES.get(audience, AUDIENCES["alles"]),
+        addressee=AUDIENCES[audience],
         event_start=to_local(bs.event.starts_at),
         generated_at=to_local(utcnow()),
         participants=participant_count(bs),
         idea_count=len(ideas),
         clusters=clusters,
         unclustered=[i.text for i in ideas if i.id not in clustered],
+        polls=_polls(bs),
     )
+
+
+def _polls(bs: BrainstormSession) -> list[ReportPoll]:
+    """The event's pre-session polls and this session's live polls, with their results."""
+    query = select(Poll).where(
+        Poll.event_id == bs.event_id, (Poll.session_id.is_(None)) | (Poll.session_id == bs.id)
+    )
+    return [
+        ReportPoll(
+            poll.title,
+            [
+                ReportPollQuestion(
+                    item["question"]["text"],
+                    item["results"]["respondents"],
+                    [
+                        f"{label}: {number}" if number != "" else label
+                        for label, number in polls.result_lines(item["results"])
+                    ],
+                )
+                for item in polls.poll_results(poll)
+            ],
+        )
+        for poll in db.session.scalars(query.order_by(Poll.id))
+        if poll.questions
+    ]

@@ -2,13 +2,13 @@
 
 import re
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from brainstorm.accounts.access import allow
 from brainstorm.background import run_blocking
 from brainstorm.extensions import db
 from brainstorm.reports.docx import render_docx
-from brainstorm.reports.services import build_report
+from brainstorm.reports.services import AUDIENCES, build_report
 from brainstorm.sessions.models import BrainstormSession
 
 bp = Blueprint("reports", __name__)
@@ -21,7 +21,8 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def show(session_id: int):
     """What the report will hold, with the download links."""
     bs = db.get_or_404(BrainstormSession, session_id)
-    return render_template("reports/show.html", bs=bs, report=build_report(bs))
+    report = build_report(bs, request.args.get("audience", "alles"))
+    return render_template("reports/show.html", bs=bs, report=report, audiences=AUDIENCES)
 
 
 @bp.get("/sessions/<int:session_id>/report.docx")
@@ -29,7 +30,7 @@ def show(session_id: int):
 def download_docx(session_id: int):
     """The advice report as a Word document."""
     bs = db.get_or_404(BrainstormSession, session_id)
-    data = run_blocking(render_docx, build_report(bs))
+    data = run_blocking(render_docx, build_report(bs, request.args.get("audience", "alles")))
     slug = re.sub(r"[^a-z0-9]+", "-", bs.event.title.lower()).strip("-") or "sessie"
     return Response(
         data,

@@ -322,3 +322,39 @@ def test_a_snapshot_carries_the_workspace(room, reconnect):
     assert len(snapshot["workspace"]["scopes"]["plenary"]["coords"]) == len(ALL)
     assert "log" not in snapshot["workspace"]  # the change log is for facilitators
     assert snapshot["me"]["cluster_votes_left"] == bs.vote_budget
+
+
+def test_the_report_holds_the_deepening_for_its_audience(room, login, make_user):
+    from brainstorm.accounts import services as accounts
+    from brainstorm.accounts.models import TeamRole
+    from brainstorm.polls import services as polls
+
+    console, participant, bs = room.console, room.participant, room.bs
+    command(console, "run_clustering", k=3)
+    first, second, third = last_update(participant)["clusters"]
+    command(console, "rename_cluster", cluster_id=first["id"], title="Voor OCW")
+    command(
+        console,
+        "update_deepening",
+        cluster_id=first["id"],
+        recommendation="Structureel geld voor begeleiding",
+        audiences=["ocw"],
+    )
+    command(console, "rename_cluster", cluster_id=second["id"], title="Voor de sectorraden")
+    command(console, "update_deepening", cluster_id=second["id"], audiences=["sectorraden"])
+    command(console, "rename_cluster", cluster_id=third["id"], title="Voor iedereen")
+    poll = polls.create_poll(bs.event, room.facilitator, "Peiling vooraf")
+    question = polls.add_question(
+        poll, room.facilitator, polls.QuestionData(type="scale", text="Hoe urgent?")
+    )
+    polls.submit_response(poll, "visitor:1", {question.id: 4})
+    staff = make_user()
+    accounts.add_to_team(bs.event_id, staff, TeamRole.STAFF)
+    db.session.commit()
+
+    page = login(staff).get(f"/sessions/{bs.id}/report?audience=ocw").get_data(as_text=True)
+    assert "Voor OCW" in page and "Structureel geld voor begeleiding" in page
+    assert "Voor iedereen" in page and "Voor de sectorraden" not in page
+    assert "Hoe urgent?" in page and "gemiddelde: 4" in page
+    everything = login(staff).get(f"/sessions/{bs.id}/report").get_data(as_text=True)
+    assert "Voor de sectorraden" in everything
