@@ -278,20 +278,18 @@ def viewer_scopes(bs: BrainstormSession, participant: Participant | None) -> lis
 
 def change_log(bs: BrainstormSession) -> list[dict]:
     """The last workspace corrections, newest first (who, what, when)."""
+    # A group's change is logged for the group and for the facilitators: read the latter.
     query = (
-        select(SessionEvent)
-        .filter_by(session_id=bs.id, name="clusters_updated", audience=EVERYONE)
+        select(SessionEvent.payload)
+        .where(
+            SessionEvent.session_id == bs.id,
+            SessionEvent.name == "clusters_updated",
+            SessionEvent.audience.in_([EVERYONE, FACILITATORS]),
+        )
         .order_by(SessionEvent.seq.desc())
-        .limit(LOG_LENGTH * 2)
+        .limit(LOG_LENGTH)
     )
-    groups = select(SessionEvent).filter_by(
-        session_id=bs.id, name="clusters_updated", audience=FACILITATORS
-    )
-    events = list(db.session.scalars(query)) + list(
-        db.session.scalars(groups.order_by(SessionEvent.seq.desc()).limit(LOG_LENGTH))
-    )
-    events.sort(key=lambda e: -e.seq)
-    return [e.payload["change"] for e in events if e.payload.get("change")][:LOG_LENGTH]
+    return [payload["change"] for payload in db.session.scalars(query) if payload.get("change")]
 
 
 def _can_undo(bs: BrainstormSession) -> bool:

@@ -310,7 +310,7 @@ def test_groups_cluster_apart_and_come_back_as_one_plenary_set(
     assert ack["ok"] and len(last_update(north)["clusters"]) == 3
 
 
-def test_a_snapshot_carries_the_workspace(room, reconnect):
+def test_a_snapshot_carries_the_workspace(room, reconnect, facilitate):
     bs, console, participant = room.bs, room.console, room.participant
     command(console, "run_clustering", k=3)
     command(
@@ -322,6 +322,11 @@ def test_a_snapshot_carries_the_workspace(room, reconnect):
     assert len(snapshot["workspace"]["scopes"]["plenary"]["coords"]) == len(ALL)
     assert "log" not in snapshot["workspace"]  # the change log is for facilitators
     assert snapshot["me"]["cluster_votes_left"] == bs.vote_budget
+    (console_snapshot,) = received(facilitate(bs, room.facilitator), "session_snapshot")
+    log = console_snapshot["workspace"]["log"]
+    assert [change["action"] for change in log] == ["rename", "run"]  # newest first
+    assert log[0]["by"] == room.facilitator.display_name and log[0]["text"].endswith("→ T")
+    assert console_snapshot["workspace"]["can_undo"] is True
 
 
 def test_the_report_holds_the_deepening_for_its_audience(room, login, make_user):
