@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from brainstorm.accounts.access import allow
 from brainstorm.errors import DomainError
@@ -34,8 +35,8 @@ from brainstorm.timeutil import local_to_utc, to_local, utcnow
 bp = Blueprint("polls", __name__)
 
 
-def _session_choices(event: Event) -> list[tuple[int, str]]:
-    return [(bs.id, bs.title) for bs in sessions.sessions_of(event)]
+def _session_choices(event: Event) -> list[SelectChoice]:
+    return [SelectChoice(bs.id, bs.title) for bs in sessions.sessions_of(event)]
 
 
 def _closing(form: PollForm) -> datetime | None:
@@ -50,9 +51,9 @@ def index(event_id: int):
     """The event's polls; make a new one or copy one from an earlier event."""
     event = db.get_or_404(Event, event_id)
     form, copy = PollForm(), CopyPollForm()
-    form.session_id.choices = [(0, "—"), *_session_choices(event)]
+    form.session_id.choices = [SelectChoice(0, "—"), *_session_choices(event)]
     copy.poll_id.choices = [
-        (p.id, f"{p.title} ({p.event.title})") for p in services.other_polls(event)
+        SelectChoice(p.id, f"{p.title} ({p.event.title})") for p in services.other_polls(event)
     ]
     if form.validate_on_submit():
         bs = db.session.get(BrainstormSession, form.session_id.data or 0)
@@ -81,7 +82,7 @@ def copy(event_id: int):
     """Start from a poll of an earlier event."""
     event = db.get_or_404(Event, event_id)
     form = CopyPollForm()
-    form.poll_id.choices = [(p.id, p.title) for p in services.other_polls(event)]
+    form.poll_id.choices = [SelectChoice(p.id, p.title) for p in services.other_polls(event)]
     if not form.validate_on_submit():
         flash(_("Kies een poll om te kopiëren."), "error")
         return redirect(url_for("polls.index", event_id=event.id))
@@ -146,7 +147,7 @@ def settings(poll_id: int):
     """Save title, closing date and whether respondents see the results."""
     poll = db.get_or_404(Poll, poll_id)
     form = PollForm()
-    form.session_id.choices = [(0, "—"), *_session_choices(poll.event)]
+    form.session_id.choices = [SelectChoice(0, "—"), *_session_choices(poll.event)]
     form.session_id.data = form.session_id.data or 0
     if form.validate_on_submit():
         try:
