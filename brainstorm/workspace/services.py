@@ -298,7 +298,10 @@ def _can_undo(bs: BrainstormSession) -> bool:
 
 
 def _actor_name(actor: User | None) -> str:
-    return actor.display_name if actor else ""
+    # Participants see this too: a name, never an email address.
+    if actor is None:
+        return ""
+    return actor.name or _("de facilitator")
 
 
 def _broadcast(
@@ -320,10 +323,13 @@ def _broadcast(
     actor_id = f"user:{actor.id}" if actor else "system"
     events = []
     can_undo = _can_undo(bs)
+    groups = _active_groups(bs)
     for scope in dict.fromkeys(scopes):
+        group = groups.get(_group_id(scope) or 0)
         payload = {
             **scope_payload(bs, scope, coords=coords),
-            "change": change,
+            # Which board changed, so "2 clusters" of two groups can be told apart in the log.
+            "change": {**change, "scope": scope, "group": group.name if group else None},
             "can_undo": can_undo,
         }
         for audience in _audiences(scope):

@@ -1,6 +1,8 @@
 // The facilitator's console: steer the phase, agenda, settings and timer; moderate the ideas
-// (hide, pin, correct, approve, merge); cluster them and title and order the clusters; split
-// the session into breakout groups (deelsessies), follow and steer them, and bring them back.
+// (hide, pin, correct, approve, merge); shape the clusters in the workspace (run, drag, rename,
+// lock, merge, split, deepen, undo, map); split the session into breakout groups (deelsessies),
+// follow and steer them, and bring them back.
+import Sortable from "../vendor/sortablejs-1.15.7/sortable.esm.js";
 import {
   Countdown,
   GROUP_PHASES,
@@ -44,7 +46,8 @@ const state = {
   agenda: null,
   settings: {},
   ideas: new Map(), // String(id) -> idea (facilitator payload: with hidden, pending, original_text, author)
-  clusters: [],
+  clusters: [], // every cluster this console may see, each with its scope
+  workspace: { scopes: {}, can_undo: false, log: [] }, // per scope: unassigned, duplicates, outliers, merge_suggestions, coords
   presence: null,
   mergeSource: null, // id of the idea chosen to be merged into another
   correcting: null, // {id, text}
@@ -129,10 +132,14 @@ function onEvent(name, data) {
       if (live.fresh("timer", data.seq)) countdown.set(data.timer);
       break;
     case "clusters_updated":
-      if (live.fresh("clusters", data.seq)) {
-        state.clusters = data.clusters ?? [];
-        renderClusters();
-      }
+      applyClusters(data);
+      break;
+    case "clustering_started":
+      ws.running.add(data.scope ?? "plenary");
+      renderRunStatus();
+      break;
+    case "cluster_votes":
+      applyClusterVotes(data);
       break;
     case "presence":
       state.presence = presenceOf(data);
@@ -170,6 +177,7 @@ function onEvent(name, data) {
         state.groups = [];
         state.viewGroup = null;
         state.spotlight = null;
+        dropGroupScopes();
         renderGroups();
         renderAllIdeas();
       }
@@ -193,7 +201,7 @@ function applySnapshot(data) {
   state.agenda = data.agenda_item ?? null;
   state.settings = data.settings ?? {};
   state.ideas = new Map((data.ideas ?? []).map((idea) => [String(idea.id), idea]));
-  state.clusters = data.clusters ?? [];
+  applyWorkspaceSnapshot(data);
   if ("presence" in data) state.presence = presenceOf(data.presence);
   if (state.mergeSource && !state.ideas.has(state.mergeSource)) state.mergeSource = null;
   if (state.correcting && !state.ideas.has(state.correcting.id)) state.correcting = null;
@@ -211,7 +219,7 @@ function applySnapshot(data) {
   renderPhase();
   renderPresence();
   renderAllIdeas();
-  renderClusters();
+  renderWorkspace();
   if (state.agenda) agendaSelect.value = String(state.agenda.id);
 }
 
@@ -475,6 +483,7 @@ function renderIdeasNow() {
   renderMergeBanner();
   renderViewBanner();
   groupCountsSoon();
+  renderWorkspaceSoon();
 }
 
 function focusAction(id, action) {
@@ -641,93 +650,1378 @@ function suggestAgendaItem() {
   if (current) agendaSelect.value = String(current.id);
 }
 
-// ---------------------------------------------------------------- clusters
+// ---------------------------------------------------------------- workspace: the clusters
 
-document.getElementById("cluster-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  runButton.setAttribute("aria-busy", "true");
-  runButton.disabled = true;
-  clusterStatus.textContent = strings.clustering;
-  const k = document.getElementById("cluster-k").value;
-  const ack = await command("run_clustering", { k: k ? Number(k) : null }, (text) => {
-    clusterStatus.textContent = text;
-  });
-  runButton.removeAttribute("aria-busy");
-  runButton.disabled = false;
-  if (ack.ok) clusterStatus.textContent = `${strings.clustered}: ${ack.k} (${ack.duration_ms} ms)`;
-});
+// The facilitator's clustering workspace (docs/workspace-protocol.md). Clusters belong to a scope:
+// "plenary", or "group:<id>" while the groups are apart. Every correction is a command; the
+// server answers with one `clusters_updated` for the scope, which replaces that scope's clusters
+// here (the server is the truth: after a failed ack the board is drawn again from state). The
+// board has one column per cluster; the idea lists are SortableJS lists sharing one group per
+// scope, and every drag has a keyboard twin ("Verplaats naar…", ↑ and ↓). Columns are only
+// rebuilt when what they show changed, and typed titles and deepenings live in drafts, so an
+// incoming event never takes away what the facilitator is typing.
 
-const clusterList = new KeyedList($("clusters"), { render: renderCluster });
-const renderClustersSoon = scheduler(renderClusters, 50);
+const PALETTE = 10; // cluster colours --ws-c0…--ws-c9 in app.css, by place in the order
+const AUDIENCES = ["ocw", "vakorganisaties", "sectorraden", "voorlopersgroep"];
+const DEEPENING = ["summary", "question", "recommendation"];
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MAP_W = 1000;
+const MAP_H = 560;
+const boardsBox = $("ws-boards");
+const wsError = $("ws-error");
+const kRange = $("cluster-k");
+const kAuto = $("cluster-auto");
+const scopeSelect = $("ws-scope");
+const undoButton = $("ws-undo");
 
-function renderClusters() {
-  clusterList.sync(state.clusters, true);
+const ws = {
+  view: "plenary", // what the board shows and a run covers: a scope, or "all" (every group)
+  wasApart: false,
+  lastView: null, // the group the idea list showed last ("Bekijk"), followed by the board
+  boards: new Map(), // scope -> Board
+  running: new Set(), // scopes being clustered: clustering_started until their clusters_updated
+  runPending: false, // this console's run_clustering waits for its ack
+  result: "", // the status line after a run or an undo
+  dragging: false,
+  renderWaiting: false, // an event came in during a drag: draw when it ends
+  forceAll: true,
+  focusAfter: null, // {action, cluster, until}: focus that control once it is in that column
+  open: new Set(), // "<cluster id>:deepen" and ":more": disclosures kept open across renders
+  drafts: new Map(), // "<cluster id>:merge", "<cluster id>:split", "move:<idea id>" -> value
+  deepenDrafts: new Map(), // cluster id -> {values, base}: a deepening typed but not saved
+  notes: new Map(), // cluster id -> "Opgeslagen", shown in its deepening
+  dismissed: new Set(), // suggestions waved away on this page
+  confirmDelete: null, // cluster id whose delete waits for "Ja, verwijderen"
+  busy: new Map(), // cluster id -> commands under way
+  logKey: "",
+};
+
+const scopeOf = (cluster) => cluster.scope ?? "plenary";
+const scopeData = (scope) => state.workspace.scopes[scope] ?? {};
+const onBoard = (idea) => Boolean(idea) && !idea.hidden && !idea.pending;
+const ideaScope = (idea) => (state.apart && idea.group?.id != null ? `group:${idea.group.id}` : "plenary");
+const scopeIdeas = (scope) => [...state.ideas.values()].filter((idea) => onBoard(idea) && ideaScope(idea) === scope);
+const short = (text, max = 60) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text);
+const votesShown = () => state.phase === "voting" || state.phase === "closed";
+
+function clustersOf(scope) {
+  return state.clusters
+    .filter((cluster) => scopeOf(cluster) === scope)
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || a.id - b.id);
 }
 
-function renderCluster(cluster, body) {
-  const index = state.clusters.indexOf(cluster);
-  const key = String(cluster.id);
-  const report = (text) => clusterList.error(cluster.id, text);
-  const input = h("input", {
-    name: "title",
-    value: state.titleDrafts.get(key) ?? cluster.title ?? "",
-    placeholder: cluster.label,
-    maxLength: 120,
-    "aria-label": `${strings.title_for} ${index + 1}`,
-    dataset: { action: "title" },
-    oninput: (event) => state.titleDrafts.set(key, event.target.value),
+function scopeName(scope) {
+  if (scope === "plenary") return strings.ws_plenary;
+  const id = Number(scope.slice("group:".length));
+  return groupById(id)?.name ?? t("ws_group_n", { n: id });
+}
+
+function clusterName(cluster, index) {
+  return cluster.label || t("ws_cluster_n", { n: index + 1 });
+}
+
+function optionLabel(cluster, index) {
+  return `${index + 1}. ${short(clusterName(cluster, index), 48)}`;
+}
+
+// ---- events and snapshot
+
+function applyWorkspaceSnapshot(data) {
+  state.clusters = (data.clusters ?? []).map((cluster) => ({ ...cluster, scope: scopeOf(cluster) }));
+  const workspace = data.workspace ?? {};
+  state.workspace = {
+    scopes: { ...(workspace.scopes ?? {}) },
+    can_undo: Boolean(workspace.can_undo),
+    log: [...(workspace.log ?? [])],
+  };
+  ws.running.clear(); // clustering_started is not logged: a run that ended meanwhile is in here
+  ws.forceAll = true;
+}
+
+function applyClusters(data) {
+  const scope = data.scope ?? "plenary";
+  if (data.change) addToLog(data.change);
+  if ("can_undo" in data && live.fresh("can-undo", data.seq)) state.workspace.can_undo = Boolean(data.can_undo);
+  ws.running.delete(scope);
+  if (!live.fresh(`clusters:${scope}`, data.seq)) {
+    renderWorkspaceSoon();
+    return;
+  }
+  const old = new Map(state.clusters.map((cluster) => [cluster.id, cluster]));
+  const incoming = (data.clusters ?? []).map((cluster) => {
+    const next = { ...cluster, scope: cluster.scope ?? scope };
+    // A newer cluster_votes stays.
+    const before = old.get(cluster.id);
+    if (before && !live.fresh(`cluster-votes:${cluster.id}`, data.seq)) next.votes = before.votes;
+    return next;
   });
-  const form = h(
+  state.clusters = [...state.clusters.filter((cluster) => scopeOf(cluster) !== scope), ...incoming];
+  const before = scopeData(scope);
+  // Coordinates come only after a run or a split: the last ones are kept.
+  let coords = before.coords ?? {};
+  if (data.coords && typeof data.coords === "object") {
+    coords = data.change?.action === "run" ? data.coords : { ...coords, ...data.coords };
+  }
+  state.workspace.scopes[scope] = {
+    unassigned: data.unassigned ?? before.unassigned ?? [],
+    duplicates: data.duplicates ?? before.duplicates ?? [],
+    outliers: data.outliers ?? before.outliers ?? [],
+    merge_suggestions: data.merge_suggestions ?? before.merge_suggestions ?? [],
+    coords,
+  };
+  renderWorkspaceSoon();
+}
+
+function applyClusterVotes(data) {
+  const cluster = state.clusters.find((item) => item.id === data.cluster_id);
+  if (!cluster || typeof data.votes !== "number" || !live.fresh(`cluster-votes:${data.cluster_id}`, data.seq)) return;
+  cluster.votes = data.votes;
+  renderWorkspaceSoon();
+}
+
+// After the return every cluster is plenary; the groups' boards are gone.
+function dropGroupScopes() {
+  state.clusters = state.clusters.filter((cluster) => scopeOf(cluster) === "plenary");
+  for (const scope of Object.keys(state.workspace.scopes)) {
+    if (scope !== "plenary") delete state.workspace.scopes[scope];
+  }
+  ws.running.clear();
+  renderWorkspaceSoon();
+}
+
+// ---- the log of changes: "12:04 Demo Facilitator: idee verplaatst …"
+
+const changeKey = (change) => `${change.at}|${change.action}|${change.by}|${change.text}`;
+
+function addToLog(change) {
+  const log = state.workspace.log;
+  const key = changeKey(change);
+  if (log.some((item) => changeKey(item) === key)) return;
+  log.unshift(change);
+  log.sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0));
+  if (log.length > 30) log.length = 30;
+}
+
+// "12:04 Demo Facilitator: vraagstuk verplaatst: “…” → Begeleiding"
+function changeLine(change) {
+  const at = Date.parse(change.at);
+  const action = strings.ws_actions?.[change.action] ?? change.action ?? "";
+  const what = [action, change.text].filter(Boolean).join(": ");
+  return [Number.isNaN(at) ? "" : timeFormat.format(at), change.by ? `${change.by}:` : "", what].filter(Boolean).join(" ");
+}
+
+function renderLog() {
+  const lines = state.workspace.log.map(changeLine);
+  const key = lines.join("\n");
+  if (key === ws.logKey) return;
+  ws.logKey = key;
+  $("ws-log").replaceChildren(...lines.map((line) => h("li", { text: line })));
+  $("ws-log-empty").hidden = lines.length > 0;
+  $("ws-last").textContent = lines.length ? t("ws_last_change", { change: lines[0] }) : "";
+}
+
+// ---- the toolbar: run, scope, undo
+
+function renderK() {
+  $("ws-k").classList.toggle("is-auto", kAuto.checked);
+  $("cluster-k-value").textContent = kRange.value;
+}
+kRange.addEventListener("input", () => {
+  kAuto.checked = false; // moving the slider means: this many
+  renderK();
+});
+kAuto.addEventListener("change", renderK);
+
+function shownScopes() {
+  if (!state.apart) return ["plenary"];
+  if (ws.view === "all") return state.groups.map((group) => `group:${group.id}`);
+  return [ws.view];
+}
+
+function fillScopeSelect() {
+  if (state.apart && !ws.wasApart) ws.view = "all";
+  ws.wasApart = state.apart;
+  $("ws-scope-field").hidden = !state.apart;
+  if (!state.apart) {
+    ws.view = "plenary";
+    return;
+  }
+  const options = [["all", strings.ws_all_groups], ...state.groups.map((group) => [`group:${group.id}`, group.name])];
+  if (clustersOf("plenary").length) options.push(["plenary", strings.ws_plenary]);
+  if (!options.some(([value]) => value === ws.view)) ws.view = "all";
+  const key = JSON.stringify(options);
+  if (scopeSelect.dataset.key !== key) {
+    scopeSelect.dataset.key = key;
+    scopeSelect.replaceChildren(...options.map(([value, text]) => h("option", { value, text })));
+  }
+  scopeSelect.value = ws.view;
+}
+
+scopeSelect.addEventListener("change", () => {
+  ws.view = scopeSelect.value;
+  renderWorkspace();
+});
+
+// "Bekijk" on a group (or a co-facilitator's own group) also shows that group's board.
+function followViewInWorkspace() {
+  if (state.viewGroup === ws.lastView) return;
+  ws.lastView = state.viewGroup;
+  if (state.apart) ws.view = state.viewGroup === null ? "all" : `group:${state.viewGroup}`;
+  renderWorkspaceSoon();
+}
+
+function runScopes() {
+  if (!state.apart) return ["plenary"];
+  return ws.view === "all" ? state.groups.map((group) => `group:${group.id}`) : [ws.view];
+}
+
+function renderRunStatus() {
+  const busy = ws.runPending || ws.running.size > 0;
+  if (busy) runButton.setAttribute("aria-busy", "true");
+  else runButton.removeAttribute("aria-busy");
+  runButton.setAttribute("aria-disabled", String(busy));
+  const text = busy ? strings.clustering : ws.result;
+  if (clusterStatus.textContent !== text) clusterStatus.textContent = text;
+  const pending = ws.runPending ? runScopes() : [];
+  for (const [scope, board] of ws.boards) {
+    if (ws.running.has(scope) || pending.includes(scope)) board.section.setAttribute("aria-busy", "true");
+    else board.section.removeAttribute("aria-busy");
+  }
+}
+
+$("cluster-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (runButton.getAttribute("aria-disabled") === "true") return;
+  const payload = { k: kAuto.checked ? null : Number(kRange.value) };
+  if (!state.apart) payload.scope = "plenary";
+  else if (ws.view !== "all") payload.scope = ws.view; // without a scope: every group
+  wsError.textContent = "";
+  ws.result = "";
+  ws.runPending = true;
+  renderRunStatus();
+  const ack = await command("run_clustering", payload, (text) => {
+    wsError.textContent = text;
+  });
+  ws.runPending = false;
+  if (ack.ok) {
+    ws.result = typeof ack.k === "number" ? t("ws_clustered", { k: ack.k, ms: ack.duration_ms ?? "?" }) : strings.clustered;
+  }
+  renderWorkspace(); // the new clusters came just before the ack: board and status together
+});
+
+function renderUndo() {
+  undoButton.setAttribute("aria-disabled", String(!state.workspace.can_undo));
+}
+
+async function undo() {
+  if (!state.workspace.can_undo || ws.undoing) return;
+  ws.undoing = true;
+  wsError.textContent = "";
+  const ack = await command("undo_workspace", {}, (text) => {
+    wsError.textContent = text;
+  });
+  ws.undoing = false;
+  if (ack.ok) {
+    ws.result = t("ws_undone", { what: strings.ws_actions?.[ack.undone] ?? ack.undone ?? "" });
+    renderRunStatus();
+  }
+}
+guarded(undoButton, undo);
+
+const TEXT_INPUTS = new Set(["text", "search", "number", "email", "url", "tel", "password"]);
+function inTextField(element) {
+  if (!element) return false;
+  if (element.isContentEditable || element.tagName === "TEXTAREA") return true;
+  return element.tagName === "INPUT" && TEXT_INPUTS.has(element.type);
+}
+
+// Ctrl+Z (⌘Z) undoes the last correction, unless the facilitator is typing.
+document.addEventListener("keydown", (event) => {
+  if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== "z") return;
+  if (inTextField(document.activeElement)) return;
+  event.preventDefault();
+  undo();
+});
+
+// ---- drawing
+
+const renderWorkspaceSoon = scheduler(renderWorkspace, 50);
+const renderClustersSoon = renderWorkspaceSoon;
+
+function renderWorkspace() {
+  if (ws.dragging && !Sortable.dragged) ws.dragging = false; // a drag that ended without onEnd
+  if (ws.dragging) {
+    ws.renderWaiting = true; // never rebuild a list under a drag
+    return;
+  }
+  fillScopeSelect();
+  const scopes = shownScopes();
+  for (const [scope, board] of ws.boards) {
+    if (!scopes.includes(scope)) {
+      board.destroy();
+      ws.boards.delete(scope);
+    }
+  }
+  const sections = scopes.map((scope) => {
+    if (!ws.boards.has(scope)) ws.boards.set(scope, new Board(scope));
+    return ws.boards.get(scope).section;
+  });
+  placeInOrder(boardsBox, sections);
+  const force = ws.forceAll;
+  ws.forceAll = false;
+  for (const scope of scopes) ws.boards.get(scope).render(force);
+  renderRunStatus();
+  renderUndo();
+  renderLog();
+  if (!FIELD_SIZING) for (const field of boardsBox.querySelectorAll("textarea[data-action='title']")) fitHeight(field);
+  applyFocusAfter();
+}
+
+// Browsers without `field-sizing: content` get the title's height from its content here.
+const FIELD_SIZING = CSS.supports("field-sizing", "content");
+function fitHeight(field) {
+  if (FIELD_SIZING || !field.isConnected) return;
+  field.style.height = "auto";
+  field.style.height = `${field.scrollHeight + 2}px`;
+}
+
+function focusLater(action, cluster) {
+  ws.focusAfter = { action, cluster: String(cluster), until: Date.now() + 5000 };
+  applyFocusAfter();
+}
+
+function applyFocusAfter() {
+  const want = ws.focusAfter;
+  if (!want) return;
+  if (Date.now() > want.until) {
+    ws.focusAfter = null;
+    return;
+  }
+  const selector = `li[data-id="${CSS.escape(want.cluster)}"] [data-action="${CSS.escape(want.action)}"]`;
+  const target = boardsBox.querySelector(selector);
+  if (target) {
+    ws.focusAfter = null;
+    target.focus();
+  }
+}
+
+function dragStarted() {
+  ws.dragging = true;
+}
+
+function dragEnded() {
+  ws.dragging = false;
+  if (ws.renderWaiting) {
+    ws.renderWaiting = false;
+    renderWorkspaceSoon();
+  }
+}
+
+function svg(tag, attributes = {}, text = "") {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined && value !== false) node.setAttribute(name, String(value));
+  }
+  if (text) node.textContent = text;
+  return node;
+}
+
+function lockIcon() {
+  const icon = svg("svg", { viewBox: "0 0 16 16", width: 14, height: 14, class: "ws-lock-icon", "aria-hidden": "true", focusable: "false" });
+  icon.append(
+    svg("rect", { x: 3, y: 7, width: 10, height: 8, rx: 1.5 }),
+    svg("path", { d: "M5 7V5a3 3 0 0 1 6 0v2", fill: "none", "stroke-width": 1.8 }),
+  );
+  return icon;
+}
+
+// One scope's board: its heading and actions, suggestions, the columns, "Past nergens" and the
+// ideas not clustered yet, and the map. Built once; render() updates what changed.
+class Board {
+  constructor(scope) {
+    this.scope = scope;
+    this.slug = scope.replace(/[^a-z0-9]+/gi, "-");
+    this.clusters = [];
+    this.signatures = new Map();
+    this.forced = new Set();
+    this.forceAll = false;
+    this.sortables = new Set();
+    const headingId = `ws-${this.slug}-heading`;
+    this.heading = h("h3", { id: headingId, class: "ws-board-title" });
+    this.error = h("p", { class: "ack-error ws-board-error", "aria-live": "polite" });
+    this.newTitle = h("input", {
+      type: "text",
+      id: `ws-${this.slug}-new`,
+      maxLength: 120,
+      autocomplete: "off",
+      placeholder: strings.ws_new_placeholder,
+      "aria-label": strings.ws_new_label,
+    });
+    this.byVotes = h("button", {
+      type: "button",
+      class: "small secondary outline",
+      text: strings.ws_by_votes,
+      onclick: () => this.orderByVotes(),
+    });
+    this.empty = h("p", { class: "ws-empty", text: strings.ws_empty });
+    this.suggestions = h("div", { class: "ws-suggestions", hidden: true });
+    this.columns = h("ol", {
+      class: "ws-clusters",
+      id: scope === "plenary" ? "clusters" : `clusters-${this.slug}`,
+      "aria-labelledby": headingId,
+    });
+    this.extras = h("ul", { class: "ws-extras", "aria-label": strings.ws_extras });
+    this.list = new KeyedList(this.columns, {
+      render: (item, body, li) => renderCluster(this, item, body, li),
+      itemClass: "ws-cluster",
+    });
+    this.extraList = new KeyedList(this.extras, {
+      render: (item, body, li) => renderExtra(this, item, body, li),
+      itemClass: "ws-cluster ws-extra",
+    });
+    this.mapBox = h("div", { class: "ws-map-box" });
+    this.mapCaption = h("p", { class: "ws-map-caption", "aria-live": "polite" });
+    this.legend = h("ul", { class: "ws-legend", "aria-label": strings.ws_legend });
+    this.mapDetails = h(
+      "details",
+      { class: "ws-map", ontoggle: () => this.renderMap() },
+      h("summary", { text: strings.ws_map }),
+      h("p", { class: "ws-map-help", text: strings.ws_map_help }),
+      this.mapBox,
+      this.mapCaption,
+      this.legend,
+    );
+    this.section = h(
+      "section",
+      { class: "ws-board", dataset: { scope }, "aria-labelledby": headingId },
+      h(
+        "div",
+        { class: "ws-board-head" },
+        this.heading,
+        h(
+          "div",
+          { class: "ws-board-actions" },
+          h(
+            "form",
+            {
+              class: "ws-new inline-field",
+              onsubmit: (event) => {
+                event.preventDefault();
+                this.create();
+              },
+            },
+            this.newTitle,
+            h("button", { type: "submit", class: "small secondary outline", text: strings.ws_new }),
+          ),
+          this.byVotes,
+        ),
+      ),
+      this.error,
+      this.empty,
+      this.suggestions,
+      this.columns,
+      this.extras,
+      this.mapDetails,
+    );
+    // Clusters are reordered by their grip (⠿); ↑ and ↓ do the same from the keyboard.
+    this.columnsSortable = Sortable.create(this.columns, {
+      group: `clusters-${this.slug}`,
+      handle: ".ws-handle",
+      draggable: ".ws-cluster",
+      forceFallback: true,
+      fallbackTolerance: 3,
+      animation: 150,
+      ghostClass: "ws-ghost",
+      chosenClass: "ws-chosen",
+      onStart: dragStarted,
+      onEnd: (event) => this.clusterDropped(event),
+    });
+  }
+
+  destroy() {
+    for (const sortable of this.sortables) sortable.destroy();
+    this.sortables.clear();
+    this.columnsSortable?.destroy();
+    this.section.remove();
+  }
+
+  // The idea lists of all columns share one group: an idea goes from any list to any other.
+  ideaList(list, { put = true } = {}) {
+    this.sortables.add(
+      Sortable.create(list, {
+        group: { name: `ideas-${this.slug}`, pull: true, put },
+        sort: false, // within a cluster the ideas keep their order
+        forceFallback: true, // pointer events, not HTML5 drag and drop: the same in every browser
+        fallbackTolerance: 3,
+        animation: 150,
+        draggable: ".ws-idea",
+        filter: "select, button, input, textarea, option",
+        preventOnFilter: false,
+        emptyInsertThreshold: 28,
+        ghostClass: "ws-ghost",
+        chosenClass: "ws-chosen",
+        dragClass: "ws-dragging",
+        onStart: dragStarted,
+        onEnd: (event) => this.ideaDropped(event),
+      }),
+    );
+    return list;
+  }
+
+  ideaDropped(event) {
+    dragEnded();
+    const from = event.from.dataset.clusterId;
+    const to = event.to.dataset.clusterId;
+    if (from === to) return;
+    moveIdea(this, Number(event.item.dataset.idea), to === "none" ? null : Number(to), false);
+  }
+
+  async clusterDropped(event) {
+    dragEnded();
+    if (event.oldIndex === event.newIndex) return;
+    const ids = [...this.columns.children].map((li) => Number(li.dataset.id));
+    this.error.textContent = "";
+    const ack = await command("reorder_clusters", { cluster_ids: ids }, (text) => {
+      this.error.textContent = text;
+    });
+    if (!ack.ok) renderWorkspace(); // back to the server's order
+  }
+
+  async create() {
+    const title = this.newTitle.value.trim();
+    this.error.textContent = "";
+    if (!title) {
+      this.error.textContent = strings.ws_new_needs_title;
+      this.newTitle.focus();
+      return;
+    }
+    const ack = await command("create_cluster", { title, scope: this.scope }, (text) => {
+      this.error.textContent = text;
+    });
+    if (ack.ok) this.newTitle.value = "";
+  }
+
+  async orderByVotes() {
+    this.error.textContent = "";
+    await command("order_clusters_by_votes", { scope: this.scope }, (text) => {
+      this.error.textContent = text;
+    });
+  }
+
+  render(force) {
+    const scope = this.scope;
+    const heading = state.apart ? t("ws_board_of", { name: scopeName(scope) }) : strings.ws_board;
+    if (this.heading.textContent !== heading) this.heading.textContent = heading;
+    this.heading.classList.toggle("visually-hidden", !state.apart);
+    const clusters = clustersOf(scope);
+    this.clusters = clusters;
+    const data = scopeData(scope);
+    const outliers = new Set((data.outliers ?? []).map(String));
+    const all = force || this.forceAll;
+    this.forceAll = false;
+
+    // Every select lists the scope's clusters: a new name or order redraws every column.
+    const shared = JSON.stringify([clusters.map((cluster, index) => optionLabel(cluster, index)), votesShown()]);
+    const memberKey = (id) => {
+      const idea = state.ideas.get(String(id));
+      return onBoard(idea) ? [idea.id, idea.text, outliers.has(String(id))] : null;
+    };
+    const items = clusters.map((cluster, index) => ({ id: cluster.id, cluster, index }));
+    const dirty = new Set();
+    const seen = new Set();
+    for (const { cluster, index } of items) {
+      const key = String(cluster.id);
+      seen.add(key);
+      const signature = JSON.stringify([
+        shared,
+        cluster,
+        index,
+        cluster.idea_ids.map(memberKey),
+        ws.confirmDelete === key,
+        ws.notes.get(key) ?? "",
+      ]);
+      if (all || this.forced.has(key) || this.signatures.get(key) !== signature) dirty.add(key);
+      this.signatures.set(key, signature);
+    }
+    for (const key of this.signatures.keys()) if (!seen.has(key)) this.signatures.delete(key);
+    this.forced.clear();
+    this.list.sync(items, dirty);
+
+    // "Past nergens" (by hand) and the ideas no run has placed yet.
+    const placed = new Set(clusters.flatMap((cluster) => cluster.idea_ids.map(String)));
+    const nowhere = new Set((data.unassigned ?? []).map(String));
+    const ideas = scopeIdeas(scope).sort((a, b) => Number(a.id) - Number(b.id));
+    const extras = [];
+    if (clusters.length) {
+      extras.push({ id: "none", ideas: ideas.filter((idea) => nowhere.has(String(idea.id)) && !placed.has(String(idea.id))) });
+      const waiting = ideas.filter((idea) => !placed.has(String(idea.id)) && !nowhere.has(String(idea.id)));
+      if (waiting.length) extras.push({ id: "new", ideas: waiting });
+    }
+    const extraDirty = new Set();
+    for (const item of extras) {
+      const signature = JSON.stringify([shared, item.ideas.map((idea) => memberKey(idea.id))]);
+      if (all || this.signatures.get(`extra:${item.id}`) !== signature) extraDirty.add(item.id);
+      this.signatures.set(`extra:${item.id}`, signature);
+    }
+    this.extraList.sync(extras, extraDirty);
+    this.extras.hidden = extras.length === 0;
+
+    this.empty.hidden = clusters.length > 0;
+    this.byVotes.hidden = clusters.length < 2;
+    this.renderSuggestions();
+    this.renderMap();
+    // Lists that were rebuilt leave their old SortableJS behind.
+    for (const sortable of this.sortables) {
+      if (!sortable.el.isConnected) {
+        sortable.destroy();
+        this.sortables.delete(sortable);
+      }
+    }
+  }
+
+  // "Lijkt op elkaar" (two ideas) and "Samenvoegen?" (two clusters of different groups).
+  renderSuggestions() {
+    const data = scopeData(this.scope);
+    const rows = [];
+    for (const [a, b] of data.duplicates ?? []) {
+      const key = `dup:${Math.min(a, b)}:${Math.max(a, b)}`;
+      const first = state.ideas.get(String(a));
+      const second = state.ideas.get(String(b));
+      if (!ws.dismissed.has(key) && onBoard(first) && onBoard(second)) rows.push({ key, kind: "dup", first, second });
+    }
+    for (const [a, b, score] of data.merge_suggestions ?? []) {
+      const key = `merge:${a}:${b}`;
+      const one = this.clusters.find((cluster) => cluster.id === a);
+      const two = this.clusters.find((cluster) => cluster.id === b);
+      if (!ws.dismissed.has(key) && one && two) rows.push({ key, kind: "merge", one, two, score });
+    }
+    const signature = JSON.stringify(
+      rows.map((row) =>
+        row.kind === "dup"
+          ? [row.key, row.first.text, row.second.text, row.first.votes, row.second.votes]
+          : [row.key, row.one.label, row.two.label, row.one.origin, row.two.origin, row.score],
+      ),
+    );
+    if (signature === this.suggestionsKey) return;
+    this.suggestionsKey = signature;
+    const active = document.activeElement;
+    const focused = this.suggestions.contains(active) ? [active.closest("li")?.dataset.key, active.dataset.action] : null;
+    const list = h("ul", { class: "ws-suggestion-list" }, rows.map((row) => this.suggestionRow(row)));
+    this.suggestions.replaceChildren(h("h4", { text: strings.ws_suggestions }), list);
+    this.suggestions.hidden = rows.length === 0;
+    if (focused) {
+      const selector = `li[data-key="${CSS.escape(focused[0] ?? "")}"] [data-action="${CSS.escape(focused[1] ?? "")}"]`;
+      (list.querySelector(selector) ?? list.querySelector("button") ?? this.columns)?.focus?.();
+    }
+  }
+
+  suggestionRow(row) {
+    const dismiss = h("button", {
+      type: "button",
+      class: "small secondary outline",
+      text: strings.ws_dismiss,
+      dataset: { action: "dismiss" },
+      onclick: () => {
+        ws.dismissed.add(row.key);
+        this.renderSuggestions();
+      },
+    });
+    const report = (text) => {
+      this.error.textContent = text;
+    };
+    if (row.kind === "dup") {
+      // The one with more votes stays, else the older.
+      const [keep, merge] =
+        (row.second.votes ?? 0) > (row.first.votes ?? 0) ||
+        ((row.second.votes ?? 0) === (row.first.votes ?? 0) && Number(row.second.id) < Number(row.first.id))
+          ? [row.second, row.first]
+          : [row.first, row.second];
+      const pair = t("ws_pair", { a: short(row.first.text, 80), b: short(row.second.text, 80) });
+      return h(
+        "li",
+        { dataset: { key: row.key } },
+        h("span", { class: "tag ws-tag-dup", text: strings.ws_duplicates }),
+        h("span", { class: "ws-suggestion-text", text: pair }),
+        h(
+          "span",
+          { class: "ws-suggestion-actions" },
+          h("button", {
+            type: "button",
+            class: "small",
+            text: strings.ws_merge_ideas,
+            dataset: { action: "merge" },
+            "aria-label": `${strings.ws_merge_ideas}: ${pair}`,
+            onclick: async () => {
+              this.error.textContent = "";
+              await command("merge_ideas", { keep_id: keep.id, merge_id: merge.id }, report);
+            },
+          }),
+          dismiss,
+        ),
+      );
+    }
+    // Of two clusters, the one with a title (or a lock) is kept.
+    const weight = (cluster) => (cluster.locked ? 2 : 0) + (cluster.title ? 1 : 0);
+    const [into, gone] = weight(row.two) > weight(row.one) ? [row.two, row.one] : [row.one, row.two];
+    const name = (cluster) => {
+      const label = `„${short(clusterName(cluster, this.clusters.indexOf(cluster)), 60)}”`;
+      return cluster.origin?.name ? `${label} (${cluster.origin.name})` : label;
+    };
+    const text = t("ws_pair_clusters", { a: name(row.one), b: name(row.two) });
+    const score = typeof row.score === "number" ? ` · ${t("ws_similar", { n: Math.round(row.score * 100) })}` : "";
+    return h(
+      "li",
+      { dataset: { key: row.key } },
+      h("span", { class: "tag ws-tag-merge", text: strings.ws_merge_question }),
+      h("span", { class: "ws-suggestion-text", text: `${text}${score}` }),
+      h(
+        "span",
+        { class: "ws-suggestion-actions" },
+        h("button", {
+          type: "button",
+          class: "small",
+          text: strings.ws_merge,
+          dataset: { action: "merge" },
+          "aria-label": `${strings.ws_merge}: ${text}`,
+          onclick: async () => {
+            this.error.textContent = "";
+            await command("merge_clusters", { cluster_id: gone.id, into_id: into.id }, report);
+          },
+        }),
+        dismiss,
+      ),
+    );
+  }
+
+  // The map: every idea at its coordinates (or near its cluster's middle), coloured by cluster.
+  renderMap() {
+    if (!this.mapDetails.open) return;
+    const coords = scopeData(this.scope).coords ?? {};
+    const clusters = this.clusters;
+    const outliers = new Set((scopeData(this.scope).outliers ?? []).map(String));
+    const indexOf = new Map();
+    clusters.forEach((cluster, index) => {
+      for (const id of cluster.idea_ids) indexOf.set(String(id), index);
+    });
+    const ideas = scopeIdeas(this.scope).sort((a, b) => Number(a.id) - Number(b.id));
+    const valid = (point) => Array.isArray(point) && point.length >= 2 && point.every(Number.isFinite);
+    const sums = clusters.map(() => [0, 0, 0]);
+    let minX = Infinity;
+    let maxX = -Infinity;
+    let minY = Infinity;
+    let maxY = -Infinity;
+    for (const idea of ideas) {
+      const point = coords[idea.id];
+      if (!valid(point)) continue;
+      [minX, maxX, minY, maxY] = [Math.min(minX, point[0]), Math.max(maxX, point[0]), Math.min(minY, point[1]), Math.max(maxY, point[1])];
+      const index = indexOf.get(String(idea.id));
+      if (index !== undefined) {
+        sums[index][0] += point[0];
+        sums[index][1] += point[1];
+        sums[index][2] += 1;
+      }
+    }
+    const spread = Math.max(maxX - minX, maxY - minY, 0.01) * 0.035;
+    const points = [];
+    for (const idea of ideas) {
+      const id = String(idea.id);
+      const index = indexOf.get(id);
+      let point = coords[id];
+      let estimated = false;
+      if (!valid(point)) {
+        if (index === undefined || !sums[index][2]) continue;
+        const [sx, sy, n] = sums[index];
+        const angle = (Number(idea.id) * 2.39996) % (2 * Math.PI); // the golden angle: no overlap
+        point = [sx / n + Math.cos(angle) * spread, sy / n + Math.sin(angle) * spread];
+        estimated = true;
+      }
+      points.push({ idea, index, point, estimated });
+    }
+    const labels = clusters.map((cluster, index) => optionLabel(cluster, index));
+    const signature = JSON.stringify([labels, points.map((p) => [p.idea.id, p.idea.text, p.index, p.point, outliers.has(String(p.idea.id))])]);
+    if (signature === this.mapKey) return;
+    this.mapKey = signature;
+    if (!points.length) {
+      this.mapBox.replaceChildren(h("p", { class: "ws-map-empty", text: strings.ws_map_empty }));
+      this.legend.replaceChildren();
+      this.mapCaption.textContent = "";
+      return;
+    }
+    for (const { point } of points) {
+      [minX, maxX, minY, maxY] = [Math.min(minX, point[0]), Math.max(maxX, point[0]), Math.min(minY, point[1]), Math.max(maxY, point[1])];
+    }
+    const pad = 24;
+    const scale = (value, min, max, size) => pad + ((value - min) / (max - min || 1)) * (size - 2 * pad);
+    const focusedIdea = this.mapBox.contains(document.activeElement) ? document.activeElement.dataset.idea : null;
+    const chart = svg("svg", {
+      viewBox: `0 0 ${MAP_W} ${MAP_H}`,
+      class: "ws-map-svg",
+      "aria-label": strings.ws_map_label,
+    });
+    chart.append(svg("rect", { x: 0, y: 0, width: MAP_W, height: MAP_H, class: "ws-map-bg", rx: 8 }));
+    for (const { idea, index, point, estimated } of points) {
+      const label = index === undefined ? strings.ws_not_in_cluster : labels[index];
+      const name = `${idea.text} — ${label}`;
+      const classes = ["ws-point"];
+      if (estimated) classes.push("is-estimated");
+      if (outliers.has(String(idea.id))) classes.push("is-outlier");
+      const dot = svg("circle", {
+        cx: scale(point[0], minX, maxX, MAP_W).toFixed(1),
+        cy: scale(point[1], minY, maxY, MAP_H).toFixed(1),
+        r: 9,
+        class: classes.join(" "),
+        "data-color": index === undefined ? "none" : index % PALETTE,
+        "data-idea": idea.id,
+        tabindex: 0,
+        role: "button",
+        "aria-label": name,
+      });
+      dot.append(svg("title", {}, name));
+      const show = () => {
+        this.mapCaption.textContent = name;
+      };
+      dot.addEventListener("focus", show);
+      dot.addEventListener("mouseenter", show);
+      dot.addEventListener("click", () => this.showIdea(idea.id));
+      dot.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          this.showIdea(idea.id);
+        }
+      });
+      chart.append(dot);
+    }
+    this.mapBox.replaceChildren(chart);
+    const counts = clusters.map((cluster) => points.filter((p) => p.index === clusters.indexOf(cluster)).length);
+    const rest = points.filter((p) => p.index === undefined).length;
+    const entries = clusters.map((cluster, index) =>
+      h(
+        "li",
+        {},
+        h("span", { class: "ws-swatch", dataset: { color: String(index % PALETTE) }, "aria-hidden": "true" }),
+        `${labels[index]} (${counts[index]})`,
+      ),
+    );
+    if (rest) {
+      entries.push(h("li", {}, h("span", { class: "ws-swatch", dataset: { color: "none" }, "aria-hidden": "true" }), `${strings.ws_not_in_cluster} (${rest})`));
+    }
+    this.legend.replaceChildren(...entries);
+    if (focusedIdea) chart.querySelector(`[data-idea="${CSS.escape(focusedIdea)}"]`)?.focus();
+  }
+
+  // From the map to the board: scroll to the idea and put focus on its "Verplaats naar…".
+  showIdea(id) {
+    const item = this.section.querySelector(`li[data-idea="${CSS.escape(String(id))}"]`);
+    if (!item) return;
+    item.scrollIntoView({ block: "center", behavior: "smooth" });
+    item.classList.add("ws-flash");
+    setTimeout(() => item.classList.remove("ws-flash"), 2000);
+    item.querySelector("select")?.focus({ preventScroll: true });
+  }
+}
+
+async function moveIdea(board, ideaId, clusterId, viaKeyboard) {
+  board.error.textContent = "";
+  const ack = await command("move_idea", { idea_id: ideaId, cluster_id: clusterId }, (text) => {
+    board.error.textContent = text;
+  });
+  ws.drafts.delete(`move:${ideaId}`);
+  if (!ack.ok) {
+    board.forceAll = true; // the drag moved it on this page only: draw the server's board again
+    renderWorkspace();
+    return;
+  }
+  if (viaKeyboard) focusLater(`move-${ideaId}`, clusterId === null ? "none" : clusterId);
+  renderWorkspaceSoon();
+}
+
+// A command about one cluster: its column is marked busy until the answer (the server takes
+// commands one after another, so a second click meanwhile is simply sent too).
+async function clusterCommand(board, cluster, name, payload) {
+  const key = String(cluster.id);
+  const mark = () => {
+    // Only the attribute changes: no rebuild under the facilitator's pointer.
+    const li = board.list.nodes.get(key);
+    if (ws.busy.has(key)) li?.setAttribute("aria-busy", "true");
+    else li?.removeAttribute("aria-busy");
+  };
+  board.list.error(cluster.id, "");
+  ws.busy.set(key, (ws.busy.get(key) ?? 0) + 1);
+  mark();
+  const ack = await command(name, payload, (text) => board.list.error(cluster.id, text));
+  if (ws.busy.get(key) > 1) ws.busy.set(key, ws.busy.get(key) - 1);
+  else ws.busy.delete(key);
+  mark();
+  return ack;
+}
+
+function disclosure(key, part, summary, className, ...content) {
+  const id = `${key}:${part}`;
+  return h(
+    "details",
+    {
+      class: className,
+      open: ws.open.has(id),
+      ontoggle: (event) => {
+        if (event.currentTarget.open) ws.open.add(id);
+        else ws.open.delete(id);
+      },
+    },
+    h("summary", { dataset: { action: `${part}-toggle` } }, summary),
+    ...content,
+  );
+}
+
+// One idea on the board, with its keyboard way to another cluster.
+function ideaItem(board, idea, cluster, here) {
+  const id = String(idea.id);
+  const data = scopeData(board.scope);
+  const isNew = Boolean(cluster?.new_idea_ids?.includes(idea.id));
+  const manual = Boolean(cluster?.manual_idea_ids?.includes(idea.id));
+  const outlier = (data.outliers ?? []).map(String).includes(id);
+  const textId = `ws-idea-${id}-text`;
+  const draftKey = `move:${id}`;
+  const options = [h("option", { value: "", text: strings.ws_move_to })];
+  board.clusters.forEach((other, index) => {
+    if (String(other.id) !== here) options.push(h("option", { value: String(other.id), text: optionLabel(other, index) }));
+  });
+  if (here !== "none") options.push(h("option", { value: "none", text: strings.ws_nowhere }));
+  const go = h("button", {
+    type: "button",
+    class: "small ws-move-go",
+    text: strings.ws_move,
+    dataset: { action: `move-go-${id}` },
+    "aria-describedby": textId,
+    onclick: () => {
+      const value = select.value;
+      if (value) moveIdea(board, idea.id, value === "none" ? null : Number(value), true);
+    },
+  });
+  const select = h(
+    "select",
+    {
+      class: "ws-move",
+      id: `ws-move-${id}`,
+      dataset: { action: `move-${id}` },
+      "aria-label": strings.ws_move_label,
+      "aria-describedby": textId,
+      onchange: (event) => {
+        ws.drafts.set(draftKey, event.target.value);
+        go.hidden = !event.target.value;
+        event.target.closest(".ws-idea")?.classList.toggle("has-choice", Boolean(event.target.value));
+      },
+    },
+    options,
+  );
+  const draft = ws.drafts.get(draftKey) ?? "";
+  select.value = options.some((option) => option.value === draft) ? draft : "";
+  go.hidden = !select.value;
+  const tags = [
+    isNew && h("span", { class: "tag ws-tag-new", text: strings.ws_new_tag }),
+    outlier && h("span", { class: "tag ws-tag-outlier", text: strings.ws_outlier }),
+    manual && h("span", { class: "tag ws-tag-manual", text: strings.ws_manual }),
+  ].filter(Boolean);
+  const classes = ["ws-idea", isNew && "is-new", outlier && "is-outlier", select.value && "has-choice"];
+  return h(
+    "li",
+    { class: classes.filter(Boolean).join(" "), dataset: { idea: id } },
+    h("p", { class: "ws-idea-text", id: textId, text: idea.text }),
+    tags.length ? h("p", { class: "ws-idea-tags" }, tags) : null,
+    h("div", { class: "ws-move-row" }, select, go),
+  );
+}
+
+function renderExtra(board, item, body, li) {
+  const nowhere = item.id === "none";
+  li.dataset.color = "none";
+  const title = nowhere ? strings.ws_nowhere : strings.ws_unclustered;
+  body.append(
+    h("h4", { class: "ws-extra-title", text: `${title} (${item.ideas.length})` }),
+    h("p", { class: "ws-extra-help", text: nowhere ? strings.ws_nowhere_help : strings.ws_unclustered_help }),
+    board.ideaList(
+      h(
+        "ul",
+        { class: "ws-ideas", dataset: { clusterId: item.id }, "aria-label": title },
+        item.ideas.map((idea) => ideaItem(board, idea, null, item.id)),
+      ),
+      { put: nowhere },
+    ),
+  );
+}
+
+function renderCluster(board, { cluster, index }, body, li) {
+  const key = String(cluster.id);
+  const number = index + 1;
+  const name = clusterName(cluster, index);
+  const last = board.clusters.length - 1;
+  const members = cluster.idea_ids.map((id) => state.ideas.get(String(id))).filter(onBoard);
+  li.dataset.color = String(index % PALETTE);
+  li.classList.toggle("is-locked", Boolean(cluster.locked));
+  if (ws.busy.has(key)) li.setAttribute("aria-busy", "true");
+  else li.removeAttribute("aria-busy");
+  const report = (text) => board.list.error(cluster.id, text);
+  const run = (commandName, payload) => clusterCommand(board, cluster, commandName, payload);
+
+  // Title, with the engine's suggestions.
+  // A one-line textarea that grows, so a long title stays readable; Enter saves.
+  const input = h("textarea", {
+    name: "title",
+    rows: 1,
+    value: state.titleDrafts.get(key) ?? cluster.title ?? "",
+    placeholder: cluster.label || strings.ws_title_placeholder,
+    maxLength: 120,
+    "aria-label": `${strings.title_for} ${number}`,
+    dataset: { action: "title" },
+    oninput: (event) => {
+      const field = event.target;
+      if (field.value.includes("\n")) field.value = field.value.replace(/\s*\n\s*/g, " ");
+      state.titleDrafts.set(key, field.value);
+      titleForm.classList.toggle("is-dirty", field.value.trim() !== (cluster.title ?? ""));
+      fitHeight(field);
+    },
+    onkeydown: (event) => {
+      if (event.key !== "Enter" || event.isComposing) return;
+      event.preventDefault();
+      titleForm.requestSubmit();
+    },
+  });
+  const rename = async (title) => {
+    const ack = await run("rename_cluster", { cluster_id: cluster.id, title });
+    if (ack.ok) state.titleDrafts.delete(key);
+  };
+  const suggested = (cluster.suggested_titles ?? []).filter((title) => title && title !== cluster.title);
+  const titleForm = h(
     "form",
     {
-      class: "cluster-title",
-      onsubmit: async (event) => {
+      // "Opslaan" shows once the title differs from the saved one (Enter saves as well).
+      class: `ws-title${input.value.trim() !== (cluster.title ?? "") ? " is-dirty" : ""}`,
+      onsubmit: (event) => {
         event.preventDefault();
-        clusterList.error(cluster.id, "");
-        const ack = await command("rename_cluster", { cluster_id: cluster.id, title: input.value }, report);
-        if (ack.ok) state.titleDrafts.delete(key);
+        rename(input.value);
       },
     },
     input,
-    h("button", { class: "small", text: strings.save, dataset: { action: "title-save" } }),
+    h("button", { type: "submit", class: "small", text: strings.save, dataset: { action: "title-save" } }),
   );
-  const move = (direction) => () => {
-    clusterList.error(cluster.id, "");
-    command("move_cluster", { cluster_id: cluster.id, direction }, report);
-  };
-  const tools = h(
+  const chips =
+    !cluster.title && suggested.length
+      ? h(
+          "p",
+          { class: "ws-suggest" },
+          h("span", { class: "ws-suggest-label", text: strings.ws_suggested }),
+          suggested.slice(0, 2).map((title, i) =>
+            h("button", {
+              type: "button",
+              class: "ws-chip",
+              text: title,
+              dataset: { action: `suggest-${i}` },
+              "aria-label": t("ws_use_title", { title }),
+              onclick: () => rename(title),
+            }),
+          ),
+        )
+      : null;
+
+  // Order and lock.
+  const moveButton = (direction, text, edge) =>
+    h("button", {
+      type: "button",
+      class: "small secondary outline ws-icon-button",
+      text,
+      "aria-label": `${direction === "up" ? strings.up : strings.down}: ${name}`,
+      "aria-disabled": String(edge),
+      dataset: { action: direction },
+      onclick: () => {
+        if (!edge) run("move_cluster", { cluster_id: cluster.id, direction });
+      },
+    });
+  const lock = h(
+    "button",
+    {
+      type: "button",
+      class: `small ws-lock${cluster.locked ? "" : " secondary outline"}`,
+      "aria-pressed": String(Boolean(cluster.locked)),
+      "aria-label": t("ws_lock_named", { name }),
+      title: strings.ws_lock_help,
+      dataset: { action: "lock" },
+      onclick: () => run("lock_cluster", { cluster_id: cluster.id, locked: !cluster.locked }),
+    },
+    lockIcon(),
+    h("span", { text: cluster.locked ? strings.ws_locked : strings.ws_lock }),
+  );
+  const head = h(
     "div",
-    { class: "cluster-tools" },
-    h("button", {
-      type: "button",
-      class: "secondary outline small",
-      text: "↑",
-      "aria-label": `${strings.up}: ${cluster.label}`,
-      dataset: { action: "up" },
-      onclick: move("up"),
-    }),
-    h("button", {
-      type: "button",
-      class: "secondary outline small",
-      text: "↓",
-      "aria-label": `${strings.down}: ${cluster.label}`,
-      dataset: { action: "down" },
-      onclick: move("down"),
-    }),
+    { class: "ws-cluster-head" },
+    h("span", { class: "ws-handle", title: strings.ws_drag_cluster, "aria-hidden": "true", text: "⠿" }),
+    h("span", { class: "ws-number", "aria-hidden": "true", text: String(number) }),
+    moveButton("up", "↑", index === 0),
+    moveButton("down", "↓", index === last),
+    lock,
   );
-  const terms = h("small", {
-    class: "muted",
-    text: `${(cluster.terms ?? []).join(", ")} · ${cluster.idea_ids.length} ${strings.ideas_count}`,
+
+  const showVotes = votesShown() || (cluster.votes ?? 0) > 0;
+  const meta = h(
+    "p",
+    { class: "ws-meta" },
+    cluster.locked && h("span", { class: "tag ws-tag-lock" }, lockIcon(), strings.ws_locked),
+    h("span", { class: "tag", text: tn("ideas", members.length) }),
+    showVotes && h("span", { class: "tag tag-votes", text: tn("votes", cluster.votes ?? 0) }),
+    cluster.origin?.name ? groupTag({ group: cluster.origin }) : null,
+  );
+  const terms = cluster.terms?.length
+    ? h("p", { class: "ws-terms" }, h("span", { class: "visually-hidden", text: `${strings.ws_terms}: ` }), cluster.terms.join(" · "))
+    : null;
+
+  const ideas = board.ideaList(
+    h(
+      "ul",
+      { class: "ws-ideas", dataset: { clusterId: key }, "aria-label": t("ws_ideas_in", { name }) },
+      members.map((idea) => ideaItem(board, idea, cluster, key)),
+    ),
+  );
+
+  const parts = [
+    h("h4", { class: "visually-hidden", text: t("ws_cluster_heading", { n: number, name }) }),
+    head,
+    titleForm,
+    chips,
+    meta,
+    terms,
+    members.length ? null : h("p", { class: "ws-drop-hint", text: strings.ws_drop_here }),
+    ideas,
+    deepening(board, cluster, key, run),
+    more(board, cluster, key, members, run, report),
+  ];
+  body.append(...parts.filter(Boolean));
+}
+
+// "Verdieping": summary, underlying question, recommendation and for whom, saved together.
+function deepening(board, cluster, key, run) {
+  const server = {
+    summary: cluster.summary ?? "",
+    question: cluster.question ?? "",
+    recommendation: cluster.recommendation ?? "",
+    audiences: [...(cluster.audiences ?? [])],
+  };
+  const draft = ws.deepenDrafts.get(key);
+  const values = draft?.values ?? server;
+  const edit = () => {
+    if (!ws.deepenDrafts.has(key)) ws.deepenDrafts.set(key, { values: structuredClone(server), base: JSON.stringify(server) });
+    ws.notes.delete(key);
+    return ws.deepenDrafts.get(key).values;
+  };
+  const fields = DEEPENING.map((field) => {
+    const id = `ws-${key}-${field}`;
+    return h(
+      "div",
+      { class: "ws-field" },
+      h("label", { for: id, text: strings[`ws_${field}`] }),
+      h("textarea", {
+        id,
+        rows: 2,
+        value: values[field],
+        dataset: { action: `deepen-${field}` },
+        oninput: (event) => {
+          edit()[field] = event.target.value;
+        },
+      }),
+    );
   });
-  const list = h(
-    "ul",
-    {},
-    cluster.idea_ids.map((id) => {
-      const idea = state.ideas.get(String(id));
-      return h("li", { class: idea?.hidden ? "is-hidden" : null, text: idea?.text ?? "" });
+  const audiences = h(
+    "fieldset",
+    { class: "ws-audiences" },
+    h("legend", { text: strings.ws_audiences_legend }),
+    AUDIENCES.map((audience) => {
+      const id = `ws-${key}-for-${audience}`;
+      return h(
+        "label",
+        { for: id },
+        h("input", {
+          type: "checkbox",
+          id,
+          checked: values.audiences.includes(audience),
+          dataset: { action: `for-${audience}` },
+          onchange: (event) => {
+            const current = edit();
+            const chosen = new Set(current.audiences);
+            if (event.target.checked) chosen.add(audience);
+            else chosen.delete(audience);
+            current.audiences = AUDIENCES.filter((item) => chosen.has(item)); // a fixed order
+          },
+        }),
+        ` ${strings.ws_audiences?.[audience] ?? audience}`,
+      );
     }),
   );
-  body.append(form, tools, terms, list);
+  const changedElsewhere = draft && draft.base !== JSON.stringify(server);
+  const filled = DEEPENING.some((field) => server[field].trim()) || server.audiences.length > 0;
+  const note = draft ? strings.ws_unsaved : filled ? strings.ws_filled : "";
+  const form = h(
+    "form",
+    {
+      class: "ws-deepen-form",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const current = ws.deepenDrafts.get(key)?.values ?? server;
+        const ack = await run("update_deepening", { cluster_id: cluster.id, ...current });
+        if (ack.ok) {
+          ws.deepenDrafts.delete(key);
+          ws.notes.set(key, strings.saved);
+          board.forced.add(key);
+          renderWorkspaceSoon();
+        }
+      },
+    },
+    fields,
+    audiences,
+    changedElsewhere ? h("p", { class: "ws-note-warn", text: strings.ws_changed_elsewhere }) : null,
+    h(
+      "div",
+      { class: "ws-form-end" },
+      h("button", { type: "submit", class: "small", text: strings.ws_save_deepening, dataset: { action: "deepen-save" } }),
+      h("span", { class: "ws-saved", "aria-live": "polite", text: ws.notes.get(key) ?? "" }),
+    ),
+  );
+  return disclosure(
+    key,
+    "deepen",
+    [strings.ws_deepening, note ? h("span", { class: "ws-summary-note", text: ` · ${note}` }) : null],
+    "ws-deepen",
+    form,
+  );
+}
+
+// Merge into another cluster, split, delete.
+function more(board, cluster, key, members, run, report) {
+  const others = board.clusters.map((other, index) => [other, index]).filter(([other]) => other.id !== cluster.id);
+  const mergeKey = `${key}:merge`;
+  const mergeSelect = h(
+    "select",
+    {
+      id: `ws-${key}-merge`,
+      dataset: { action: "merge-choice" },
+      onchange: (event) => ws.drafts.set(mergeKey, event.target.value),
+    },
+    h("option", { value: "", text: strings.ws_choose_cluster }),
+    others.map(([other, index]) => h("option", { value: String(other.id), text: optionLabel(other, index) })),
+  );
+  const chosen = ws.drafts.get(mergeKey) ?? "";
+  mergeSelect.value = others.some(([other]) => String(other.id) === chosen) ? chosen : "";
+  const merge = h(
+    "div",
+    { class: "ws-row" },
+    h("label", { for: mergeSelect.id, text: strings.ws_merge_with }),
+    h(
+      "div",
+      { class: "inline-field" },
+      mergeSelect,
+      h("button", {
+        type: "button",
+        class: "small secondary",
+        text: strings.ws_merge,
+        dataset: { action: "merge" },
+        "aria-disabled": String(others.length === 0),
+        onclick: async () => {
+          const into = Number(mergeSelect.value);
+          if (!into) {
+            report(strings.ws_choose_cluster_first);
+            mergeSelect.focus();
+            return;
+          }
+          const ack = await run("merge_clusters", { cluster_id: cluster.id, into_id: into });
+          if (ack.ok) {
+            ws.drafts.delete(mergeKey);
+            focusLater("title", into);
+          }
+        },
+      }),
+    ),
+  );
+
+  const splitKey = `${key}:split`;
+  const splitInput = h("input", {
+    type: "number",
+    id: `ws-${key}-split`,
+    min: 2,
+    max: 10,
+    step: 1,
+    inputmode: "numeric",
+    placeholder: strings.ws_auto_short,
+    value: ws.drafts.get(splitKey) ?? "",
+    dataset: { action: "split-k" },
+    oninput: (event) => ws.drafts.set(splitKey, event.target.value),
+  });
+  const split = h(
+    "div",
+    { class: "ws-row" },
+    h("label", { for: splitInput.id, text: strings.ws_split_into }),
+    h(
+      "div",
+      { class: "inline-field" },
+      splitInput,
+      h("button", {
+        type: "button",
+        class: "small secondary",
+        text: strings.ws_split,
+        dataset: { action: "split" },
+        "aria-disabled": String(members.length < 2),
+        onclick: async () => {
+          if (members.length < 2) return report(strings.ws_split_needs_two);
+          const raw = splitInput.value.trim();
+          const payload = { cluster_id: cluster.id };
+          if (raw) {
+            const k = Number(raw);
+            if (!Number.isInteger(k) || k < 2 || k > Math.min(10, members.length)) {
+              report(t("ws_split_range", { max: Math.min(10, members.length) }));
+              splitInput.focus();
+              return;
+            }
+            payload.k = k;
+          }
+          const ack = await run("split_cluster", payload);
+          if (ack.ok) ws.drafts.delete(splitKey);
+        },
+      }),
+    ),
+  );
+
+  const remove = async () => {
+    ws.confirmDelete = null;
+    const ack = await run("delete_cluster", { cluster_id: cluster.id });
+    if (!ack.ok) renderWorkspaceSoon();
+  };
+  const confirming = ws.confirmDelete === key;
+  const deletion = confirming
+    ? h(
+        "div",
+        { class: "ws-confirm", role: "group", "aria-label": strings.ws_delete },
+        h("p", { text: tn("ws_delete_confirm", members.length) }),
+        h("button", { type: "button", class: "small danger", text: strings.ws_delete_yes, dataset: { action: "delete-yes" }, onclick: remove }),
+        h("button", {
+          type: "button",
+          class: "small secondary outline",
+          text: strings.cancel,
+          dataset: { action: "delete-no" },
+          onclick: () => {
+            ws.confirmDelete = null;
+            renderWorkspace();
+            focusLater("delete", key);
+          },
+        }),
+      )
+    : h("button", {
+        type: "button",
+        class: "small secondary outline ws-delete",
+        text: strings.ws_delete,
+        dataset: { action: "delete" },
+        onclick: () => {
+          if (members.length === 0) return remove();
+          ws.confirmDelete = key; // ideas in it: ask once more
+          renderWorkspace();
+          focusLater("delete-yes", key);
+        },
+      });
+  return disclosure(key, "more", strings.ws_more, "ws-more", merge, split, h("div", { class: "ws-row" }, deletion));
 }
 
 // ---------------------------------------------------------------- breakout groups (deelsessies)
@@ -923,6 +2217,7 @@ function renderGroups(forceHosts = false) {
   placeInOrder($("groups-body"), rows);
   renderSpotlight();
   tickGroups();
+  followViewInWorkspace();
 }
 
 function fillRow(row, group, forceHosts) {
@@ -1181,3 +2476,5 @@ renderPhase();
 countdown.set(null);
 suggestAgendaItem();
 renderGroups();
+renderK();
+renderWorkspace();

@@ -1,13 +1,15 @@
 // The presenter screen (projector): no controls, just the session as it happens, in large type.
 // While breakout groups are apart it shows the groups at a glance; after the return the plenary
 // board with each idea's group, or one group's outcome when the facilitator spotlights it.
+// Once there are themes (clusters) they take the wall, ideas otherwise.
+// A live poll question takes the wall while it is open, its chart growing with every answer;
+// after it closes (or its results are revealed) it stays up until the phase changes.
 import {
   Countdown,
   KeyedList,
   agendaTimes,
   announcer,
   byBoardOrder,
-  clusterItems,
   connectSession,
   groupTag,
   h,
@@ -15,8 +17,11 @@ import {
   presenceOf,
   scheduler,
   strings,
+  t,
   tn,
 } from "./live.js";
+import { drawResults, respondentsText } from "./poll_charts.js";
+import { LivePolls, hasNumbers } from "./poll_live.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("live");
@@ -26,7 +31,9 @@ const state = {
   phase: root.dataset.phase || null,
   agenda: null,
   ideas: new Map(), // String(id) -> idea, only what may be shown
-  clusters: [],
+  clusters: [], // every cluster this screen may see, each with its scope
+  unassigned: new Map(), // scope -> Set of String(idea id) marked "past nergens"
+  clustering: new Map(), // scope -> safety timer while the engine runs for it
   presence: null,
   apart: false,
   groups: [], // while apart: [{id, name, members, ideas, phase}]
@@ -35,6 +42,9 @@ const state = {
 
 // Never on the wall: ideas a facilitator hid or has not approved yet.
 const showable = (idea) => !idea.hidden && !idea.pending;
+const scopeOf = (cluster) => cluster.scope ?? "plenary";
+// A run that fails sends no clusters_updated: the progress note does not stay up forever.
+const CLUSTERING_MAX_MS = 90_000;
 
 const countdown = new Countdown({ box: $("timer"), display: $("timer-display"), note: $("timer-note") });
 
@@ -49,12 +59,16 @@ const live = connectSession({
 });
 
 function onEvent(name, data) {
+  pollEvent(name, data);
   switch (name) {
     case "session_snapshot":
       state.phase = data.phase ?? state.phase;
       state.agenda = data.agenda_item ?? null;
       state.ideas = new Map((data.ideas ?? []).filter(showable).map((idea) => [String(idea.id), idea]));
       state.clusters = data.clusters ?? [];
+      state.unassigned = new Map(
+        Object.entries(data.workspace?.scopes ?? {}).map(([scope, info]) => [scope, new Set((info?.unassigned ?? []).map(String))]),
+      );
       if ("presence" in data) state.presence = presenceOf(data.presence);
       state.apart = Boolean(data.groups?.apart);
       state.groups = state.apart ? (data.groups?.groups ?? []) : [];
@@ -119,11 +133,19 @@ function onEvent(name, data) {
       if (live.fresh("timer", data.seq)) countdown.set(data.timer);
       break;
     case "clusters_updated":
-      if (live.fresh("clusters", data.seq)) {
-        state.clusters = data.clusters ?? [];
+      applyClusters(data);
+      break;
+    case "clustering_started":
+      clusteringStarted(data.scope ?? "plenary");
+      break;
+    case "cluster_votes": {
+      const index = state.clusters.findIndex((cluster) => String(cluster.id) === String(data.cluster_id));
+      if (index >= 0 && typeof data.votes === "number" && live.fresh(`cluster-votes:${data.cluster_id}`, data.seq)) {
+        state.clusters[index] = { ...state.clusters[index], votes: data.votes };
         changed();
       }
       break;
+    }
     case "presence":
       state.presence = presenceOf(data);
       renderPresence();
@@ -149,6 +171,215 @@ function upsert(idea, seq) {
   if (old && !live.fresh(`votes:${id}`, seq)) idea = { ...idea, votes: old.votes };
   state.ideas.set(id, idea);
   changed(id);
+}
+
+// ---------------------------------------------------------------- themes (clusters)
+
+// A clusters_updated holds every cluster of its scope and ends a run in progress there.
+function applyClusters(data) {
+  const scope = data.scope ?? "plenary";
+  clusteringDone(scope);
+  if (!live.fresh(`clusters:${scope}`, data.seq)) return;
+  const old = new Map(state.clusters.map((cluster) => [String(cluster.id), cluster]));
+  const incoming = (data.clusters ?? []).map((cluster) => {
+    const before = old.get(String(cluster.id));
+    const stale = before && !live.fresh(`cluster-votes:${cluster.id}`, data.seq);
+    return { ...cluster, scope, ...(stale ? { votes: before.votes } : {}) };
+  });
+  state.clusters = [...state.clusters.filter((cluster) => scopeOf(cluster) !== scope), ...incoming];
+  state.unassigned.set(scope, new Set((data.unassigned ?? []).map(String)));
+  renderAll();
+}
+
+function clusteringStarted(scope) {
+  clearTimeout(state.clustering.get(scope));
+  state.clustering.set(
+    scope,
+    setTimeout(() => clusteringDone(scope), CLUSTERING_MAX_MS),
+  );
+  renderAll();
+}
+
+function clusteringDone(scope) {
+  if (!state.clustering.has(scope)) return;
+  clearTimeout(state.clustering.get(scope));
+  state.clustering.delete(scope);
+  renderAll();
+}
+
+// The plenary themes in the facilitator's order; in a spotlight only that group's (by origin).
+function wallThemes(spot) {
+  return state.clusters
+    .filter((cluster) => scopeOf(cluster) === "plenary" && (!spot || cluster.origin?.id === spot.id))
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || Number(a.id) - Number(b.id));
+}
+
+// Denser type as more themes share the wall; each density starts with this many ideas per card.
+const DENSITIES = ["low", "mid", "high", "max"];
+// The projector layout (join column beside the wall), as in app.css; narrower windows scroll.
+const WIDE = window.matchMedia("(min-width: 50.01rem)");
+const IDEAS_PER_THEME = { low: 6, mid: 4, high: 3, max: 2 };
+
+function themeDensity(count) {
+  if (count <= 3) return "low";
+  if (count <= 6) return "mid";
+  if (count <= 12) return "high";
+  return "max";
+}
+
+function themeCard(cluster, spot, limit, withVotes) {
+  const members = (cluster.idea_ids ?? []).map((id) => state.ideas.get(String(id))).filter(Boolean);
+  // The most telling idea first, then the rest in the order they came in.
+  const first = members.findIndex((idea) => idea.id === cluster.representative_id);
+  if (first > 0) members.unshift(...members.splice(first, 1));
+  const fresh = new Set((cluster.new_idea_ids ?? []).map(String));
+  const votes = cluster.votes ?? 0;
+  const label = cluster.label || cluster.title || (cluster.terms ?? []).join(", ");
+  return h(
+    "li",
+    { class: "present-theme", dataset: { id: cluster.id } },
+    h("h3", { class: "theme-label", text: label }),
+    h(
+      "p",
+      { class: "theme-meta" },
+      withVotes && h("span", { class: "tag tag-votes", text: tn("votes", votes) }),
+      h("span", { class: "tag", text: tn("ideas", members.length) }),
+      !spot && cluster.origin?.name && originTag(cluster.origin),
+    ),
+    ideaLines(members, limit, fresh),
+  );
+}
+
+function restCard(title, ideas, limit, cls) {
+  return h(
+    "li",
+    { class: `present-theme ${cls}` },
+    h("h3", { class: "theme-label", text: title }),
+    h("p", { class: "theme-meta" }, h("span", { class: "tag", text: tn("ideas", ideas.length) })),
+    ideaLines(ideas, limit, new Set()),
+  );
+}
+
+function ideaLines(ideas, limit, fresh) {
+  if (!ideas.length || limit < 1) return null;
+  // "+ 1 meer" would take the place of the idea itself: then show that one too.
+  const shown = ideas.length <= limit + 1 ? ideas : ideas.slice(0, limit);
+  return h(
+    "ul",
+    { class: "theme-ideas" },
+    shown.map((idea) =>
+      h(
+        "li",
+        {},
+        h("span", { class: "theme-idea-text", text: idea.text }),
+        fresh.has(String(idea.id)) && [" ", h("span", { class: "tag tag-new", text: strings.new_idea })],
+      ),
+    ),
+    ideas.length > shown.length && h("li", { class: "theme-more", text: t("more_ideas", { n: ideas.length - shown.length }) }),
+  );
+}
+
+function originTag(origin) {
+  return h("span", { class: "tag tag-group" }, h("span", { class: "visually-hidden", text: `${strings.from_group} ` }), origin.name);
+}
+
+function renderThemes(list, shownIdeas, spot) {
+  const clustered = new Set(list.flatMap((cluster) => (cluster.idea_ids ?? []).map(String)));
+  // Every plenary theme counts: an idea in a theme of another group is not "not yet sorted".
+  for (const cluster of state.clusters) {
+    if (scopeOf(cluster) === "plenary") for (const id of cluster.idea_ids ?? []) clustered.add(String(id));
+  }
+  const nowhere = state.unassigned.get("plenary") ?? new Set();
+  const open = [];
+  const fitsNowhere = [];
+  for (const idea of [...shownIdeas].sort((a, b) => Number(a.id) - Number(b.id))) {
+    const id = String(idea.id);
+    if (!clustered.has(id)) (nowhere.has(id) ? fitsNowhere : open).push(idea);
+  }
+  const cards = list.length + (open.length ? 1 : 0) + (fitsNowhere.length ? 1 : 0);
+  // Vote counts on every card or on none, so the cards line up.
+  const withVotes = showVotes() || list.some((cluster) => (cluster.votes ?? 0) > 0);
+  const draw = (density, limit) => {
+    $("clusters").dataset.density = density;
+    $("clusters").replaceChildren(
+      ...list.map((cluster) => themeCard(cluster, spot, limit, withVotes)),
+      fitsNowhere.length ? restCard(strings.fits_nowhere, fitsNowhere, limit, "theme-nowhere") : "",
+      open.length ? restCard(strings.not_clustered, open, limit, "theme-open") : "",
+    );
+  };
+  $("themes-count").textContent = tn("themes", list.length);
+  const first = themeDensity(cards);
+  if (!WIDE.matches) {
+    draw(first, IDEAS_PER_THEME[first]); // a narrow window scrolls: no squeezing
+    return;
+  }
+  // The whole wall on one screen, nothing to scroll on a projector: fewer ideas per card first,
+  // then smaller type; a single idea per card only when even the smallest type needs it.
+  const tries = DENSITIES.slice(DENSITIES.indexOf(first)).flatMap((density) =>
+    Array.from({ length: IDEAS_PER_THEME[density] - 1 }, (_, i) => [density, IDEAS_PER_THEME[density] - i]),
+  );
+  tries.push(["max", 1], ["max", 0]); // at last only the labels and counts
+  for (const [density, limit] of tries) {
+    draw(density, limit);
+    if ($("clusters-section").getBoundingClientRect().bottom + window.scrollY <= window.innerHeight) return;
+  }
+}
+
+// ---------------------------------------------------------------- live poll
+
+// The presenter joins the room of everyone: while a question's results are hidden it gets the
+// count only, so that is what the wall shows until the facilitator reveals them.
+const polls = new LivePolls();
+let onStage = null; // String(question id) on the wall, or null: the ideas and themes
+
+function pollEvent(name, data) {
+  if (name === "session_snapshot") {
+    if (!data.polls) return;
+    polls.snapshot(data.polls);
+    // After a reload only an open question comes back up (the one last in the poll's order).
+    onStage = String(polls.list().filter((item) => item.question.state === "open").at(-1)?.question.id ?? "") || null;
+    renderPoll();
+  } else if (name === "poll_question") {
+    const change = polls.question(data);
+    if (!change) return;
+    // Opened, closed, hidden or revealed: the facilitator is busy with this one, so it shows.
+    const id = String(change.item.question.id);
+    onStage = change.item.question.state === "draft" ? (onStage === id ? null : onStage) : id;
+    renderPoll();
+  } else if (name === "poll_results") {
+    const item = polls.results(data);
+    if (item && String(item.question.id) === onStage) renderPoll();
+  } else if (name === "phase_changed" && onStage && polls.get(onStage)?.question.state !== "open") {
+    // On to the next part of the session: a closed question makes way for the wall.
+    onStage = null;
+    renderPoll();
+  }
+}
+
+function renderPoll() {
+  const item = onStage ? polls.get(onStage) : null;
+  const content = $("present-content");
+  const was = content.dataset.view === "poll";
+  $("poll-stage").hidden = !item;
+  if (!item) {
+    delete content.dataset.view;
+    if (was) changed(); // the wall is back: fit the themes to the screen again
+    return;
+  }
+  content.dataset.view = "poll";
+  const { question, results } = item;
+  const hidden = results.hidden && !hasNumbers(results);
+  const open = question.state === "open";
+  const tag = $("poll-stage-state");
+  tag.textContent = open ? strings.poll_vote_now : strings.poll_closed;
+  tag.className = `tag ${open ? "tag-open" : "tag-closed"}`;
+  $("poll-stage-hidden").hidden = !question.results_hidden;
+  // While hidden the chart's place shows the count large: not twice.
+  $("poll-stage-count").textContent = hidden ? "" : respondentsText(results.respondents ?? 0);
+  if ($("poll-stage-question").textContent !== question.text) $("poll-stage-question").textContent = question.text;
+  const rows = question.options?.length ?? 0;
+  $("poll-stage").dataset.rows = rows > 7 ? "many" : "few";
+  drawResults($("poll-stage-chart"), question, results, { table: "hidden", openLimit: 12 });
 }
 
 // ---------------------------------------------------------------- rendering
@@ -212,10 +443,10 @@ function renderBoard() {
   const shown = order();
   const count = shown.length;
   const hiddenInput = state.phase === "hidden_input" && !apart && !spot;
-  // The clusters take the wall once there are any, except while ideas come in or votes are cast
-  // (or one group's outcome is shown).
-  const clustersView =
-    !apart && !spot && state.clusters.length > 0 && !["input", "hidden_input", "voting"].includes(state.phase);
+  // The themes take the wall once there are any (in a spotlight: that group's), ideas otherwise.
+  const themes = apart || hiddenInput ? [] : wallThemes(spot);
+  const clustersView = themes.length > 0;
+  const busy = !apart && state.clustering.has("plenary");
 
   renderGroupsOverview();
   const heading = spot ? spot.name : "";
@@ -234,10 +465,8 @@ function renderBoard() {
     // Fewer ideas, larger type: keeps a full board readable from the back of the room.
     $("ideas").dataset.density = count <= 6 ? "low" : count <= 14 ? "mid" : count <= 30 ? "high" : "max";
   }
-  if (clustersView) {
-    $("clusters").replaceChildren(...clusterItems(state.clusters, state.ideas, { heading: "h2" }));
-    $("clusters").dataset.count = String(Math.min(state.clusters.length, 4));
-  }
+  if (clustersView) renderThemes(themes, shown, spot);
+  $("clustering-note").hidden = !busy;
   $("idea-total").textContent = hiddenInput || apart ? "" : tn("ideas_in", count);
 }
 
@@ -257,7 +486,12 @@ function renderGroupsOverview() {
           h("span", { text: tn("participants", group.members ?? 0) }),
           h("span", { text: tn("ideas", group.ideas ?? 0) }),
         ),
-        h("p", { class: "group-phase" }, h("span", { class: "tag", text: strings.phases?.[group.phase] ?? "" })),
+        h(
+          "p",
+          { class: "group-phase" },
+          h("span", { class: "tag", text: strings.phases?.[group.phase] ?? "" }),
+          state.clustering.has(`group:${group.id}`) && [" ", h("span", { class: "tag tag-busy", text: strings.clustering })],
+        ),
       ),
     ),
   );
@@ -265,6 +499,8 @@ function renderGroupsOverview() {
 }
 
 const announce = announcer($("announcement"), { hideAfterMs: 5 * 60 * 1000 });
+// Another window size fits another number of ideas per theme card.
+window.addEventListener("resize", () => changed());
 
 function renderPhase() {
   // While apart each group has its own phase (in the overview); the session's says little.

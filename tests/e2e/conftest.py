@@ -163,3 +163,108 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def seeded_server(tmp_path):
+    """A server of the test's own whose session already holds the 60 demo vraagstukken."""
+    import uuid
+
+    from brainstorm.demo_data import DEMO_IDEAS
+    from brainstorm.extensions import db
+    from brainstorm.sessions.models import BrainstormSession
+
+    server = Server(tmp_path)
+    info = server.prepare()
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"],
+            "ASYNC_MODE": "threading",
+            "SLOT_DELAY": 0,
+        }
+    )
+    with app.app_context():
+        bs = db.session.get(BrainstormSession, info["session_id"])
+        people = [sessions.join_session(bs, f"Deelnemer {n}") for n in range(1, 21)]
+        for index, text in enumerate(DEMO_IDEAS):
+            sessions.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def poll_server(tmp_path):
+    """A server of the test's own with two polls for its event: a live one in the session (a
+    multiple-choice question, and a single-choice one with its results hidden; both still
+    drafts, opened by the test) and a public one before the session (a ranking and a scale)
+    whose thank-you page shows the results. Their ids are in `info["polls"]`."""
+    from sqlalchemy import select
+
+    from brainstorm.accounts.models import User
+    from brainstorm.extensions import db
+    from brainstorm.polls import services as polls
+    from brainstorm.sessions.models import BrainstormSession
+
+    server = Server(tmp_path)
+    info = server.prepare()
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"], "ASYNC_MODE": "threading"}
+    )
+    with app.app_context():
+        bs = db.session.get(BrainstormSession, info["session_id"])
+        user = db.session.scalar(select(User).filter_by(email=info["email"]))
+        live = polls.create_poll(bs.event, user, "Live in de sessie", "live", session=bs)
+        sector = polls.add_question(
+            live,
+            user,
+            polls.QuestionData(
+                type="multiple",
+                text="Welke sectoren zijn er vandaag bij jou aan tafel?",
+                options=["Primair onderwijs", "Voortgezet onderwijs", "Mbo", "Lerarenopleiding"],
+                max_choices=2,
+            ),
+        )
+        mood = polls.add_question(
+            live,
+            user,
+            polls.QuestionData(
+                type="single",
+                text="Is de inductie van starters in jouw regio goed geregeld?",
+                options=["Ja", "Deels", "Nee"],
+            ),
+        )
+        mood.results_hidden = True
+        before = polls.create_poll(bs.event, user, "Vooraf", "pre", show_results=True)
+        polls.add_question(
+            before,
+            user,
+            polls.QuestionData(
+                type="ranking",
+                text="Welk thema moet als eerste op de agenda?",
+                options=["Werkdruk", "Bekostiging", "Inductie"],
+            ),
+        )
+        polls.add_question(
+            before,
+            user,
+            polls.QuestionData(
+                type="scale",
+                text="Hoe tevreden ben je over de samenwerking in het partnerschap?",
+                scale_high=5,
+                label_low="zeer ontevreden",
+                label_high="zeer tevreden",
+            ),
+        )
+        db.session.commit()
+        info["event_id"] = bs.event_id
+        info["polls"] = {
+            "live": live.id,
+            "sector": sector.id,
+            "mood": mood.id,
+            "before": before.id,
+            "slug": before.slug,
+        }
+    server.start()
+    yield server
+    server.stop()
