@@ -78,6 +78,7 @@ def _select_locale() -> str:
 
 def _register_models() -> None:
     """Import every model so metadata (and Alembic autogenerate) sees all tables."""
+    from brainstorm import mail as _mail  # noqa: F401
     from brainstorm.accounts import models as _accounts  # noqa: F401
     from brainstorm.events import models as _events  # noqa: F401
     from brainstorm.polls import models as _polls  # noqa: F401

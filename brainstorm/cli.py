@@ -23,6 +23,29 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(cluster_group)
+    app.cli.add_command(send_invitations)
+    app.cli.add_command(purge_personal_data)
+
+
+@click.command("send-invitations")
+def send_invitations() -> None:
+    """For cron: invitations (and reminders) that are due, then everything waiting in the
+    outbox; nobody gets the same mail twice."""
+    from brainstorm.events import mails
+
+    counts = mails.send_invitations()
+    click.echo(
+        f"Uitnodigingen: {counts['invited']}, herinneringen: {counts['reminded']}, "
+        f"verstuurd: {counts['sent']}, mislukt: {counts['failed']}"
+    )
+
+
+@click.command("purge-personal-data")
+def purge_personal_data() -> None:
+    """Remove registrants' personal data of events that ended PURGE_DAYS ago (idempotent)."""
+    from brainstorm.events import mails
+
+    click.echo(f"Aanmeldingen geanonimiseerd: {mails.purge_personal_data()}")
 
 
 @click.command("create-user")

@@ -30,6 +30,12 @@ class Defaults:
     # New ideas are slotted into clusters in batches: with 300 people typing, one broadcast a
     # second instead of one per idea, and the submit ack never waits for the engine.
     SLOT_DELAY = 1.0
+    BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent by commands (cron)
+    MAIL_OUTBOX = ""  # with no MAIL_SERVER, mails are written here (default instance/outbox)
+    MAIL_DEFAULT_SENDER = "Platform Samen Opleiden <noreply@brainstorm.local>"
+    INVITE_DAYS = 7  # invitations with the personal login link go out this long before
+    REMINDERS = False  # also a reminder the day before
+    PURGE_DAYS = 30  # registrants' personal data is removed this long after the event
     PROXY_COUNT = 0  # trusted reverse proxies in front (BRAINSTORM_PROXY_COUNT=1 behind nginx)
 
 

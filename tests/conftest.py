@@ -25,6 +25,7 @@ def app(tmp_path):
         {
             "TESTING": True,
             "SLOT_DELAY": 0,  # slot new ideas inline, so a test sees them at once
+            "MAIL_OUTBOX": str(tmp_path / "outbox"),
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
             "ASYNC_MODE": "threading",

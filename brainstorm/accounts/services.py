@@ -1,10 +1,15 @@
 """Accounts and event teams: who someone is and what they may do for an event."""
 
+from uuid import uuid4
+
+from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from brainstorm import mail
 from brainstorm.accounts.models import EventTeamMember, Role, TeamRole, User
-from brainstorm.errors import InputError
+from brainstorm.errors import InputError, NotAllowed
 from brainstorm.extensions import db
 
 
@@ -76,3 +81,52 @@ def add_to_team(event_id: int, user: User, role: TeamRole) -> EventTeamMember:
         db.session.add(member)
     member.role = role
     return member
+
+
+RESET_MAX_AGE = 3600  # a password-reset link works one hour
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if there is such an account (the page says the same either way)."""
+    user = find_user(email or "")
+    if user is None:
+        return
+    # The link carries a piece of the current password hash: once used, it stops working.
+    token = _reset_serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+    queued = mail.queue(
+        f"reset:{user.id}:{uuid4().hex}",
+        user.email,
+        "password_reset",
+        user=user,
+        reset_url=mail.external_url("accounts.reset_password", token=token),
+    )
+    db.session.commit()
+    mail.deliver(queued)
+
+
+def user_for_reset(token: str) -> User:
+    """The account a reset link is for, if it is genuine, fresh and unused."""
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
+    except SignatureExpired:
+        raise NotAllowed(_("Deze link is verlopen. Vraag een nieuwe aan.")) from None
+    except BadSignature:
+        raise NotAllowed(_("Deze link klopt niet. Vraag een nieuwe aan.")) from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.password_hash[-16:] != data.get("h"):
+        raise NotAllowed(_("Deze link is al gebruikt. Vraag een nieuwe aan."))
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password through a reset link (which then stops working)."""
+    user = user_for_reset(token)
+    if len(password) < 10:
+        raise InputError(_("Kies een wachtwoord van minstens 10 tekens."))
+    user.set_password(password)
+    db.session.commit()
+    return user

@@ -100,5 +100,7 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str] = mapped_column(String(5), default="nl")  # of the mails
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal data removed
 
     event: Mapped[Event] = relationship()

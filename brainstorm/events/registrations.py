@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from brainstorm.errors import InputError, NotFound, PhaseClosed
+from brainstorm.events import mails
 from brainstorm.events.models import Event, Registration, RegistrationStatus
 from brainstorm.extensions import db
+from brainstorm.mail import OutboxMail
 from brainstorm.sessions.models import Sector
 from brainstorm.timeutil import to_local, utcnow
 
@@ -126,11 +129,13 @@ def register(event: Event, data: RegistrationData, now: datetime | None = None) 
     for name, value in values.items():
         setattr(registration, name, value)
     registration.consent_at, registration.cancelled_at = now, None
+    registration.language = get_locale().language if get_locale() else "nl"
     full = is_full(event)
     registration.status = RegistrationStatus.WAITING if full else RegistrationStatus.REGISTERED
     registration.waiting_since = now if full else None
     db.session.add(registration)
     db.session.commit()
+    mails.send_confirmation(registration)
     return registration
 
 
@@ -161,6 +166,8 @@ def cancel(registration: Registration, now: datetime | None = None) -> Registrat
         if promoted is not None:
             promoted.status, promoted.waiting_since = RegistrationStatus.REGISTERED, None
     db.session.commit()
+    if promoted is not None:
+        mails.send_moved_up(promoted)
     return promoted
 
 
@@ -251,3 +258,19 @@ def export_xlsx(event: Event) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def mail_state(event: Event) -> dict[int, dict[str, str]]:
+    """Per registration id: the status of each kind of mail ("invite": "sent" / "failed")."""
+    rows = db.session.execute(
+        select(OutboxMail.registration_id, OutboxMail.key, OutboxMail.status, OutboxMail.error)
+        .join(Registration, Registration.id == OutboxMail.registration_id)
+        .where(Registration.event_id == event.id)
+        .order_by(OutboxMail.id)
+    )
+    state: dict[int, dict[str, str]] = {}
+    for registration_id, key, status, error in rows:
+        state.setdefault(registration_id, {})[key.split(":")[0]] = (
+            status if not error else f"{status}: {error}"
+        )
+    return state

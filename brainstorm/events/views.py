@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from brainstorm import mail
 from brainstorm.accounts.access import allow
+from brainstorm.accounts.identity import remember_participant
 from brainstorm.accounts.services import can_facilitate, can_read_reports
 from brainstorm.errors import DomainError
-from brainstorm.events import registrations, services
+from brainstorm.events import mails, registrations, services
 from brainstorm.events.forms import (
     DuplicateEventForm,
     EventForm,
@@ -163,11 +165,29 @@ def registered(token: str):
 @bp.post("/aanmelding/<token>/annuleren")
 @allow("public")
 def cancel_registration(token: str):
-    """Cancel one's own registration; the first on the waiting list moves up."""
+    """Cancel one's own registration (and, if asked, remove one's data); the first on the
+    waiting list moves up."""
     registration = _registration(token)
     registrations.cancel(registration)
-    flash(_("Je aanmelding is geannuleerd."), "success")
+    if request.form.get("forget") == "1":
+        mails.forget(registration)
+        db.session.commit()
+        flash(_("Je aanmelding is geannuleerd en je gegevens zijn verwijderd."), "success")
+    else:
+        flash(_("Je aanmelding is geannuleerd."), "success")
     return redirect(url_for("events.registered", token=token))
+
+
+@bp.get("/uitnodiging/<token>")
+@allow("public")
+def invitation(token: str):
+    """The personal login link from the invitation: straight into the live session."""
+    try:
+        participant = mails.redeem(token)
+    except DomainError as error:
+        return render_template("events/link_problem.html", message=error.message), 403
+    remember_participant(participant)
+    return redirect(url_for("sessions.room", code=participant.session.join_code))
 
 
 def _registration(token: str) -> Registration:
@@ -269,9 +289,36 @@ def registrants(event_id: int):
         event=event,
         people=registrations.registrants(event, **filters),
         counts=registrations.counts(event),
+        mail_state=registrations.mail_state(event),
         filters=filters,
         form=FlaskForm(),
     )
+
+
+@bp.post("/events/<int:event_id>/invitations")
+@allow("facilitator_of_event")
+def send_invitations(event_id: int):
+    """The organiser's button: invitations now to everyone with a place who has none yet, and
+    another try for mails that failed."""
+    event = db.get_or_404(Event, event_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        mails.live_session_of(event)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("events.registrants", event_id=event.id))
+    queued = mails.invite_event(event)
+    sent, failed = mail.deliver_pending()
+    if failed:
+        flash(
+            _("%(n)d mails konden niet worden verstuurd; ze blijven klaarstaan.", n=failed), "error"
+        )
+    flash(
+        _("%(n)d uitnodigingen klaargezet, %(sent)d mails verstuurd.", n=queued, sent=sent),
+        "success",
+    )
+    return redirect(url_for("events.registrants", event_id=event.id))
 
 
 @bp.get("/events/<int:event_id>/registrations.<any(csv, xlsx):fmt>")

@@ -134,6 +134,10 @@ class Participant(db.Model):
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), default="")
     sector: Mapped[str] = mapped_column(String(10), default="")
     partnership: Mapped[str] = mapped_column(String(PARTNERSHIP_MAX), default="")  # or region
+    # Came in through an invitation: known from the registration (sector, partnership).
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("breakout_groups.id", ondelete="SET NULL"), index=True
     )

@@ -54,6 +54,7 @@ class Server:
             "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
             "SECRET_KEY": "e2e-secret",
             "BRAINSTORM_RATELIMIT_ENABLED": "false",
+            "BRAINSTORM_MAIL_OUTBOX": str(tmp / "outbox"),
         }
         self.process: subprocess.Popen | None = None
         self.info: dict = {}

@@ -1,13 +1,26 @@
-"""An organiser publishes an event; a visitor finds it in the agenda, registers, and shows up
-in the organiser's list."""
+"""An organiser publishes an event; a visitor finds it in the agenda, registers, shows up in
+the organiser's list, and walks into the live session with the link from the invitation."""
 
+import email
+import re
 from datetime import date, timedelta
+from email.policy import default
 
 from playwright.sync_api import expect
 
 from tests.e2e.test_session_browser import log_in
 
 TEAMS = "https://teams.microsoft.com/l/meetup-join/e2e"
+
+
+def invitation_link(outbox, address: str) -> str:
+    """The login link from the invitation mail written to the outbox folder."""
+    for path in sorted(outbox.glob("*.eml"), reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=default)
+        if message["To"] == address and "inloglink" in message["Subject"]:
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            return re.search(r"http://\S+/uitnodiging/\S+", text).group(0)
+    raise AssertionError(f"no invitation for {address} in {outbox}")
 
 
 def test_register_through_the_public_page_and_the_organiser_sees_it(own_server, new_page):
@@ -45,12 +58,24 @@ def test_register_through_the_public_page_and_the_organiser_sees_it(own_server, 
     organiser.get_by_role("link", name="Aanmeldingen").click()
     expect(organiser.locator("#registrants")).to_contain_text("Fatima el Amrani")
     expect(organiser.locator("#registrants")).to_contain_text("RATO Utrecht")
+
+    # The invitation goes out; its personal link puts her in the live session as herself.
+    organiser.get_by_role("button", name="Uitnodigingen nu versturen").click()
+    expect(organiser.locator("#registrants")).to_contain_text("uitnodiging: verstuurd")
+    link = invitation_link(own_server.tmp / "outbox", "fatima@hogeschool.nl")
+    guest = new_page()
+    guest.goto(link)
+    expect(guest.locator("#status")).to_have_text("Verbonden")
+    expect(guest.locator("hgroup")).to_contain_text("Fatima el Amrani")
+    guest.get_by_label("Jouw vraagstuk").fill("Hoe houden we zij-instromers vast in de regio?")
+    guest.get_by_role("button", name="Insturen").click()
+    expect(guest.locator("#ideas li")).to_contain_text(["Hoe houden we zij-instromers vast"])
     visitor.set_viewport_size({"width": 360, "height": 740})  # a phone: no sideways scrolling
     assert visitor.evaluate("document.documentElement.scrollWidth") <= 360
     visitor.goto(server["url"] + "/evenementen")
     visitor.get_by_role("link", name="Brainstormsessie RATO").click()
     assert visitor.evaluate("document.documentElement.scrollWidth") <= 360
-    for page in (organiser, visitor):
+    for page in (organiser, visitor, guest):
         # The form sent without consent answers 422 on purpose; nothing else may go wrong.
         unexpected = [error for error in page.errors if "status of 422" not in error]
         assert unexpected == [], unexpected

@@ -1,0 +1,209 @@
+"""The mails around a registration: confirmation, moving up, the invitation with the personal
+login link and a calendar file, the reminder; and removing personal data after the event."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, select
+
+from brainstorm import mail
+from brainstorm.errors import NotAllowed, NotFound
+from brainstorm.events.calendar import event_ics
+from brainstorm.events.models import Event, Registration, RegistrationStatus
+from brainstorm.extensions import db
+from brainstorm.sessions import services as sessions
+from brainstorm.sessions.models import BrainstormSession, Participant
+from brainstorm.timeutil import utcnow
+
+PURGED_EMAIL = "verwijderd-{id}@invalid"
+
+
+def _stamp(registration: Registration) -> int:
+    # A new registration after a cancel is a new one: it gets its own confirmation.
+    return int(registration.consent_at.timestamp())
+
+
+def _queue(
+    registration: Registration, key: str, template: str, **extra: object
+) -> mail.OutboxMail | None:
+    with force_locale(registration.language or "nl"):
+        return mail.queue(
+            key,
+            registration.email,
+            template,
+            registration_id=registration.id,
+            registration=registration,
+            event=registration.event,
+            cancel_url=mail.external_url("events.registered", token=registration.token),
+            **extra,
+        )
+
+
+def send_confirmation(registration: Registration) -> None:
+    """The mail after registering: a place or the waiting list, and how to cancel."""
+    _queue(registration, f"confirm:{registration.id}:{_stamp(registration)}", "confirmation")
+    db.session.commit()
+    _deliver_for(registration)
+
+
+def send_moved_up(registration: Registration) -> None:
+    """The mail to someone who got a place from the waiting list."""
+    _queue(registration, f"moved-up:{registration.id}:{_stamp(registration)}", "moved_up")
+    db.session.commit()
+    _deliver_for(registration)
+
+
+def _deliver_for(registration: Registration) -> None:
+    for each in mail.mails_for(registration.id):
+        if each.status != "sent":
+            mail.deliver(each)
+
+
+# --- the personal login link ----------------------------------------------------------------
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="invitation")
+
+
+def login_link(registration: Registration) -> str:
+    """A link for one person into the event's live session (valid until the event ends)."""
+    token = _serializer().dumps({"r": registration.id, "t": registration.token})
+    return mail.external_url("events.invitation", token=token)
+
+
+def redeem(token: str, now: datetime | None = None) -> Participant:
+    """The participant behind a login link, made on first use from the registration."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        raise NotAllowed(
+            _("Deze inloglink klopt niet. Gebruik de link uit je uitnodiging.")
+        ) from None
+    registration = db.session.get(Registration, data.get("r")) if isinstance(data, dict) else None
+    if registration is None or registration.token != data.get("t"):
+        raise NotAllowed(_("Deze inloglink klopt niet. Gebruik de link uit je uitnodiging."))
+    if registration.status != RegistrationStatus.REGISTERED:
+        raise NotAllowed(_("Deze aanmelding is geannuleerd; de inloglink werkt niet meer."))
+    event = registration.event
+    if (now or utcnow()) >= event.ends_at:
+        raise NotAllowed(_("Deze bijeenkomst is voorbij; de inloglink is verlopen."))
+    bs = live_session_of(event)
+    participant = db.session.scalar(
+        select(Participant).filter_by(session_id=bs.id, registration_id=registration.id)
+    )
+    if participant is None:
+        participant = sessions.join_session(
+            bs, registration.name, registration.sector, registration.partnership
+        )
+        participant.registration_id = registration.id
+        db.session.commit()
+    return participant
+
+
+def live_session_of(event: Event) -> BrainstormSession:
+    """The session people are invited into: the event's first that is not archived."""
+    query = (
+        select(BrainstormSession)
+        .filter_by(event_id=event.id, archived_at=None)
+        .order_by(BrainstormSession.id)
+    )
+    bs = db.session.scalars(query).first()
+    if bs is None:
+        raise NotFound(_("De live sessie van deze bijeenkomst is nog niet geopend."))
+    return bs
+
+
+# --- invitations and reminders --------------------------------------------------------------
+
+
+def invite_event(event: Event) -> int:
+    """Queue the invitation for everyone with a place who has none yet; returns how many."""
+    count = 0
+    for registration in _registered(event):
+        link = login_link(registration)
+        with force_locale(registration.language or "nl"):
+            calendar = event_ics(event, url=link, description=_("Inloggen: %(link)s", link=link))
+        queued = _queue(
+            registration,
+            f"invite:{registration.id}",
+            "invitation",
+            login_url=link,
+            calendar=calendar,
+        )
+        count += queued is not None
+    db.session.commit()
+    return count
+
+
+def _registered(event: Event) -> list[Registration]:
+    query = select(Registration).filter_by(
+        event_id=event.id, status=RegistrationStatus.REGISTERED, purged_at=None
+    )
+    return list(db.session.scalars(query.order_by(Registration.id)))
+
+
+def send_invitations(now: datetime | None = None) -> dict[str, int]:
+    """For cron: invitations for events within INVITE_DAYS, reminders the day before (when
+    switched on), then deliver whatever waits in the outbox. Running it twice sends once."""
+    now = now or utcnow()
+    config = current_app.config
+    soon = now + timedelta(days=int(config["INVITE_DAYS"]))
+    events = db.session.scalars(
+        select(Event).where(Event.starts_at <= soon, Event.ends_at > now)
+    ).all()
+    invited = reminded = 0
+    for event in events:
+        invited += invite_event(event)
+        if config["REMINDERS"] and event.starts_at - now <= timedelta(days=1):
+            for registration in _registered(event):
+                queued = _queue(
+                    registration,
+                    f"remind:{registration.id}",
+                    "reminder",
+                    login_url=login_link(registration),
+                )
+                reminded += queued is not None
+            db.session.commit()
+    sent, failed = mail.deliver_pending()
+    return {"invited": invited, "reminded": reminded, "sent": sent, "failed": failed}
+
+
+# --- privacy (AVG) ------------------------------------------------------------------------
+
+
+def forget(registration: Registration) -> None:
+    """Remove a registrant's personal data; sector and partnership stay as anonymous counts."""
+    registration.name = ""
+    registration.email = PURGED_EMAIL.format(id=registration.id)
+    registration.organisation = registration.role = registration.remarks = ""
+    registration.answers = {}
+    registration.purged_at = utcnow()
+    db.session.execute(
+        delete(mail.OutboxMail).where(mail.OutboxMail.registration_id == registration.id)
+    )
+    for participant in db.session.scalars(
+        select(Participant).filter_by(registration_id=registration.id)
+    ):
+        participant.display_name = ""
+
+
+def purge_personal_data(now: datetime | None = None) -> int:
+    """Forget the registrants of events that ended PURGE_DAYS ago or more; returns how many
+    were forgotten now (again: 0)."""
+    cutoff = (now or utcnow()) - timedelta(days=int(current_app.config["PURGE_DAYS"]))
+    query = (
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.ends_at <= cutoff, Registration.purged_at.is_(None))
+    )
+    registrations = list(db.session.scalars(query))
+    for registration in registrations:
+        forget(registration)
+    db.session.commit()
+    return len(registrations)
