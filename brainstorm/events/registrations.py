@@ -6,8 +6,6 @@ mails that go with it (confirmation, invitation) come on top of these functions.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -237,27 +235,6 @@ def export_rows(event: Event) -> list[list]:
             ]
         )
     return rows
-
-
-def export_csv(event: Event) -> str:
-    """Registrants as CSV (with a byte-order mark, so Excel reads the accents)."""
-    out = io.StringIO()
-    csv.writer(out).writerows(export_rows(event))
-    return "\ufeff" + out.getvalue()
-
-
-def export_xlsx(event: Event) -> bytes:
-    """Registrants as an Excel sheet."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Aanmeldingen")[:31]
-    for row in export_rows(event):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def mail_state(event: Event) -> dict[int, dict[str, str]]:

@@ -2,7 +2,7 @@
 
 from datetime import time
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -22,6 +22,7 @@ from brainstorm.events.forms import (
     TeamForm,
 )
 from brainstorm.events.models import Event, Registration
+from brainstorm.exports import download
 from brainstorm.extensions import db, limiter
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.forms import JoinForm
@@ -326,13 +327,8 @@ def send_invitations(event_id: int):
 def export_registrants(event_id: int, fmt: str):
     """The registrants as CSV or XLSX."""
     event = db.get_or_404(Event, event_id)
-    if fmt == "csv":
-        body, mimetype = registrations.export_csv(event), "text/csv; charset=utf-8"
-    else:
-        body = registrations.export_xlsx(event)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    headers = {"Content-Disposition": f'attachment; filename="aanmeldingen-{event.id}.{fmt}"'}
-    return Response(body, mimetype=mimetype, headers=headers)
+    tables = {_("Aanmeldingen"): registrations.export_rows(event)}
+    return download(tables, fmt, f"aanmeldingen-{event.id}")
 
 
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/attendance")

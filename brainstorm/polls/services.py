@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -416,31 +414,18 @@ def _readable(question: Question, value: Any) -> str:
     return str(value)
 
 
-def export_csv(poll: Poll) -> str:
-    """The answers as CSV (UTF-8, for Excel with its byte-order mark)."""
-    out = io.StringIO()
-    csv.writer(out).writerows(export_rows(poll))
-    return "\ufeff" + out.getvalue()
-
-
-def export_xlsx(poll: Poll) -> bytes:
-    """The answers, and a sheet of results per question, as an Excel workbook."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Antwoorden")[:31]
-    for row in export_rows(poll):
-        sheet.append(row)
-    summary = book.create_sheet(_("Resultaten")[:31])
-    summary.append([_("Vraag"), _("Keuze of woord"), _("Aantal of punten")])
+def result_rows(poll: Poll) -> list[list[Any]]:
+    """One row per result line: question, choice or word, count or points."""
+    rows: list[list[Any]] = [[_("Vraag"), _("Keuze of woord"), _("Aantal of punten")]]
     for item in poll_results(poll):
-        text, results = item["question"]["text"], item["results"]
-        for label, number in result_lines(results):
-            summary.append([text, label, number])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        text = item["question"]["text"]
+        rows += [[text, label, number] for label, number in result_lines(item["results"])]
+    return rows
+
+
+def export_tables(poll: Poll) -> dict[str, list[list[Any]]]:
+    """The answers and the results, as tables for CSV (answers) and XLSX (both)."""
+    return {_("Antwoorden"): export_rows(poll), _("Resultaten"): result_rows(poll)}
 
 
 def result_lines(results: dict[str, Any]) -> list[tuple[str, Any]]:

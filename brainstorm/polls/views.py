@@ -7,7 +7,6 @@ from uuid import uuid4
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -24,6 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from brainstorm.accounts.access import allow
 from brainstorm.errors import DomainError
 from brainstorm.events.models import Event
+from brainstorm.exports import download
 from brainstorm.extensions import db, limiter
 from brainstorm.polls import services
 from brainstorm.polls.forms import CopyPollForm, ImportForm, PollForm, QuestionForm
@@ -231,14 +231,7 @@ def results(poll_id: int):
 def export(poll_id: int, fmt: str):
     """All answers as CSV, or answers and results as XLSX."""
     poll = db.get_or_404(Poll, poll_id)
-    name = f"poll-{poll.id}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = services.export_csv(poll), "text/csv; charset=utf-8"
-    else:
-        body = services.export_xlsx(poll)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(body, mimetype=mimetype, headers=headers)
+    return download(services.export_tables(poll), fmt, f"poll-{poll.id}")
 
 
 # --- the public side ------------------------------------------------------------------------
