@@ -507,10 +507,13 @@ def _results_events(bs: BrainstormSession, question: Question, actor: str) -> li
     return [realtime.log_event(bs.id, "poll_results", {**results, "hidden": False}, actor=actor)]
 
 
-def _question_event(bs: BrainstormSession, question: Question, actor: str) -> SessionEvent:
-    return realtime.log_event(
+def _announce(bs: BrainstormSession, question: Question, user: User) -> None:
+    """Commit a change of a live question, then tell every screen its state and results."""
+    actor = f"user:{user.id}"
+    changed = realtime.log_event(
         bs.id, "poll_question", {"question": question.settings()}, audience=EVERYONE, actor=actor
     )
+    realtime.commit_and_emit([changed, *_results_events(bs, question, actor)])
 
 
 def set_question_state(
@@ -521,10 +524,7 @@ def set_question_state(
     if state not in (QuestionState.OPEN, QuestionState.CLOSED):
         raise InputError(_("Een vraag kan open of dicht."))
     question.state = state
-    actor = f"user:{user.id}"
-    realtime.commit_and_emit(
-        [_question_event(bs, question, actor), *_results_events(bs, question, actor)]
-    )
+    _announce(bs, question, user)
     return question
 
 
@@ -536,10 +536,7 @@ def set_results_hidden(
     if not isinstance(hidden, bool):
         raise InputError(_("Kies verbergen of tonen."))
     question.results_hidden = hidden
-    actor = f"user:{user.id}"
-    realtime.commit_and_emit(
-        [_question_event(bs, question, actor), *_results_events(bs, question, actor)]
-    )
+    _announce(bs, question, user)
     return question
 
 
