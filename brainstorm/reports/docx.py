@@ -39,6 +39,12 @@ def render_docx(report: AdviceReport) -> bytes:
     facts.add_run(_dutch_date(report.event_start))
     facts.add_run("\nDeelnemers: ").bold = True
     facts.add_run(f"{report.participants}, samen {report.idea_count} vraagstukken")
+    if report.registered_by_sector:
+        facts.add_run("\nAangemeld per sector: ").bold = True
+        facts.add_run(", ".join(f"{k} {v}" for k, v in report.registered_by_sector.items()))
+    if report.registered_by_partnership:
+        facts.add_run("\nAangemeld per partnerschap: ").bold = True
+        facts.add_run(", ".join(f"{k} {v}" for k, v in report.registered_by_partnership.items()))
 
     doc.add_heading("Thema's", level=1)
     if not report.clusters:

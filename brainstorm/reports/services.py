@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from brainstorm.events import registrations
 from brainstorm.extensions import db
 from brainstorm.polls import services as polls
 from brainstorm.polls.models import Poll
@@ -70,6 +71,9 @@ class AdviceReport:
     clusters: list[ReportCluster]
     unclustered: list[str] = field(default_factory=list)
     polls: list[ReportPoll] = field(default_factory=list)
+    # Registered people per sector and per partnership: counts only, never names.
+    registered_by_sector: dict[str, int] = field(default_factory=dict)
+    registered_by_partnership: dict[str, int] = field(default_factory=dict)
 
 
 def build_report(bs: BrainstormSession, audience: str = "alles") -> AdviceReport:
@@ -94,6 +98,7 @@ def build_report(bs: BrainstormSession, audience: str = "alles") -> AdviceReport
         if audience == "alles" or not c.audiences or audience in c.audiences
     ]
     clustered = {i.id for group in members.values() for i in group}
+    registered = registrations.counts(bs.event)
     return AdviceReport(
         title=f"Adviesrapport: {bs.event.title}",
         event_title=bs.event.title,
@@ -108,6 +113,8 @@ def build_report(bs: BrainstormSession, audience: str = "alles") -> AdviceReport
         clusters=clusters,
         unclustered=[i.text for i in ideas if i.id not in clustered],
         polls=_polls(bs),
+        registered_by_sector=registered["sector"],
+        registered_by_partnership=registered["partnership"],
     )
 
 

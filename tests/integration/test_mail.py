@@ -238,3 +238,25 @@ def test_a_password_reset_link_works_once_and_only_for_an_hour(smtp, app, make_u
     monkeypatch.setattr(accounts, "RESET_MAX_AGE", -1)
     expired = app.test_client().get(fresh, follow_redirects=True)
     assert "verlopen" in expired.get_data(as_text=True)
+
+
+def test_a_reminder_the_day_before_when_switched_on(smtp, soon, app):
+    event, _bs = soon
+    reg.register(event, person(1))
+    app.config["REMINDERS"] = True
+    runner = app.test_cli_runner()
+    assert "herinneringen: 0" in runner.invoke(args=["send-invitations"]).output  # 3 days out
+    event.starts_at -= timedelta(days=2, hours=12)
+    event.ends_at -= timedelta(days=2, hours=12)
+    db.session.commit()
+    assert "herinneringen: 1" in runner.invoke(args=["send-invitations"]).output
+    assert "herinneringen: 0" in runner.invoke(args=["send-invitations"]).output
+    assert smtp.to("persoon1@school.nl")[-1]["Subject"].startswith("Morgen:")
+
+
+def test_an_unknown_cancel_link_changes_nothing(smtp, soon, app):
+    event, _bs = soon
+    registration = reg.register(event, person(1))
+    response = app.test_client().post("/aanmelding/niet-de-goede-link/annuleren")
+    assert response.status_code == 404
+    assert db.session.get(Registration, registration.id).status == "registered"

@@ -114,3 +114,15 @@ def test_filters_and_exports(event):
     assert [r.name for r in reg.registrants(event, search="MBO.NL")] == ["Bea"]
     assert reg.counts(event)["sector"] == {"vo": 1, "mbo": 1}
     assert any(row[:2] == ["Bea", "bea@mbo.nl"] for row in reg.export_rows(event))
+
+
+def test_the_report_counts_registrants_per_sector_and_partnership_without_names(event):
+    from brainstorm.reports.services import build_report
+    from brainstorm.sessions import services as sessions
+
+    reg.register(event, person(1, partnership="RATO Utrecht"))
+    reg.register(event, person(2, partnership="RATO Utrecht"))
+    report = build_report(sessions.create_session(event, "Sessie"))
+    assert report.registered_by_sector == {"vo": 2}
+    assert report.registered_by_partnership == {"RATO Utrecht": 2}
+    assert "Persoon 1" not in repr(report)
