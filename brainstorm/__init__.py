@@ -5,6 +5,7 @@ import os
 import sqlite3
 
 from flask import Flask, has_request_context, render_template, request, session
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -124,6 +125,11 @@ def _register_web_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+    @app.template_filter("decimal")
+    def decimal(number: float) -> str:
+        """A number as the reader writes it: 3,15 in Dutch, 3.15 in English; 3 not 3.0."""
+        return format_decimal(number, format="#,##0.##")
 
     @app.context_processor
     def template_globals() -> dict:

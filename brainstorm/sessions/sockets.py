@@ -110,6 +110,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
             **workspace.participant_cluster_state(bs, actor),
         }
         snapshot |= workspace.workspace_snapshot(bs, workspace.viewer_scopes(bs, actor), log=False)
+        snapshot["polls"] = polls.live_state(bs, actor, facilitator=False)
     else:
         snapshot["ideas"] = services.board_for_participant(bs, None)
         snapshot |= workspace.workspace_snapshot(bs, workspace.scopes_of(bs), log=False)

@@ -26,6 +26,7 @@ import {
   timerIsSet,
   tn,
 } from "./live.js";
+import { initPollConsole, onPollEvent } from "./poll_console.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("live");
@@ -75,8 +76,10 @@ const live = connectSession({
   onStatus: (connection, detail) => showStatus(status, connection, detail),
   onEvent,
 });
+initPollConsole({ root: $("poll-console"), send: (command, payload) => live.send(command, payload), strings });
 
 function onEvent(name, data) {
+  onPollEvent(name, data); // live poll: session_snapshot, poll_question, poll_results
   switch (name) {
     case "session_snapshot":
       applySnapshot(data);

@@ -148,9 +148,14 @@ function watch(container) {
   const chart = { width: 0 };
   charts.set(container, chart);
   if ("ResizeObserver" in window) {
+    let frame = 0;
+    // Drawn in the next frame, not in the callback: a new height there would be a resize loop.
     new ResizeObserver(() => {
-      const width = Math.floor(container.clientWidth);
-      if (width && width !== chart.width && chart.question) render(container, chart);
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const width = Math.floor(container.clientWidth);
+        if (width && width !== chart.width && chart.question) render(container, chart);
+      });
     }).observe(container);
   }
   return chart;
@@ -171,7 +176,8 @@ function filled(question, results) {
   if (type === "scale") {
     const low = question.scale_low ?? 1;
     const high = question.scale_high ?? 5;
-    return { ...results, mean: null, median: null, distribution: Array.from({ length: high - low + 1 }, (_, i) => ({ value: low + i, count: 0 })) };
+    const distribution = Array.from({ length: high - low + 1 }, (_, i) => ({ value: low + i, count: 0 }));
+    return { ...results, mean: null, median: null, distribution };
   }
   if (type === "words") return { ...results, words: [] };
   if (type === "open") return { ...results, answers: [] };
@@ -395,7 +401,7 @@ function drawScale(root, question, results, width) {
     setAttrs(count, { x: Math.round(x + columnWidth / 2), y: 0, "font-size": small, "font-weight": 700 });
     count.style.transform = `translate(0px, ${axis - height - Math.round(fs * 0.4)}px)`;
     setText(count, decimal(d.count));
-    setAttrs(tick, { x: Math.round(x + columnWidth / 2), y: axis + Math.round(fs * 1.35), "font-size": small });
+    setAttrs(tick, { x: Math.round(x + columnWidth / 2), y: axis + Math.round(fs * 1.8), "font-size": small });
     setText(tick, String(d.value));
   });
   let line = [...svg.children].find((child) => child.dataset.key === "axis");
@@ -419,13 +425,13 @@ function drawScale(root, question, results, width) {
     const first = columnWidth / 2;
     const last = width - columnWidth / 2;
     const x = Math.round(first + ((results.mean - low) / (high - low)) * (last - first));
-    const s = Math.round(fs * 0.45);
-    setAttrs(marker, { d: `M0 ${axis + 2} l${s} ${s * 1.3} h${-2 * s} z` });
+    const s = Math.round(fs * 0.4);
+    setAttrs(marker, { d: `M0 ${axis + 2} l${s} ${Math.round(s * 1.2)} h${-2 * s} z` });
     marker.style.transform = `translate(${x}px, 0px)`;
   }
 
   // The words at both ends, under the first and the last value.
-  let y = axis + Math.round(fs * 1.4);
+  let y = axis + Math.round(fs * 1.85);
   const ends = [
     ["low", question.label_low, 0, "start"],
     ["high", question.label_high, width, "end"],
@@ -538,7 +544,8 @@ function resultsTable(question, results, view) {
     );
   }
   if (view === "words") {
-    return el("table", { class: "pc-table" }, caption, head(say("word"), say("count")), body(results.words.map((w) => [w.text, decimal(w.count)])));
+    const rows = results.words.map((w) => [w.text, decimal(w.count)]);
+    return el("table", { class: "pc-table" }, caption, head(say("word"), say("count")), body(rows));
   }
   return el(
     "table",

@@ -28,7 +28,7 @@ export function onPollEvent(name, data) {
     if (polls.question(data)) render();
   } else if (name === "poll_results") {
     const item = polls.results(data);
-    if (item) renderRow(item);
+    if (item && ui) renderRow(item);
   }
 }
 

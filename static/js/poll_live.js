@@ -9,8 +9,9 @@ function resultsOf(data) {
   return results;
 }
 
+// True when these results hold numbers, not only the count sent while they are hidden.
 export const hasNumbers = (results) =>
-  Array.isArray(results?.options) || Array.isArray(results?.distribution) || Array.isArray(results?.words) || Array.isArray(results?.answers);
+  ["options", "distribution", "words", "answers"].some((key) => Array.isArray(results?.[key]));
 
 export class LivePolls {
   // `full`: this viewer gets the whole results while they are hidden from the room (the

@@ -8,7 +8,7 @@ import { drawResults, respondentsText } from "./poll_charts.js";
 import { LivePolls, hasNumbers } from "./poll_live.js";
 
 const polls = new LivePolls();
-const cards = new Map(); // String(question id) -> {node, state, chart, count, saved, error, read}
+const cards = new Map(); // String(question id) -> {node, state, chart, count}
 let ui = null; // {root, list, earlier, earlierSummary, earlierList, news, send}
 
 export function initPollRoom({ root, news, send }) {
@@ -261,7 +261,9 @@ function scaleInput(q, prefix, previous) {
   const low = q.scale_low ?? 1;
   const high = q.scale_high ?? 5;
   const values = Array.from({ length: high - low + 1 }, (_, i) => low + i);
-  const radios = values.map((value) => h("input", { type: "radio", name: prefix, value: String(value), checked: Number(previous) === value }));
+  const radios = values.map((value) =>
+    h("input", { type: "radio", name: prefix, value: String(value), checked: Number(previous) === value }),
+  );
   const endLabel = (value) => {
     const text = value === low ? q.label_low : value === high ? q.label_high : "";
     return text ? h("span", { class: "visually-hidden", text: ` (${text})` }) : null;
@@ -272,7 +274,9 @@ function scaleInput(q, prefix, previous) {
     h(
       "div",
       { class: "poll-scale", dataset: { points: values.length } },
-      values.map((value, i) => h("label", { class: "poll-point" }, radios[i], h("span", { class: "poll-point-number", text: String(value) }), endLabel(value))),
+      values.map((value, i) =>
+        h("label", { class: "poll-point" }, radios[i], h("span", { class: "poll-point-number", text: String(value) }), endLabel(value)),
+      ),
     ),
     (q.label_low || q.label_high) &&
       h(
@@ -296,17 +300,23 @@ function scaleInput(q, prefix, previous) {
 // dragging needed, and focus stays on the button that was pressed.
 function rankingInput(q, prefix, previous) {
   const options = q.options ?? [];
-  const order =
-    Array.isArray(previous) && previous.length === options.length && [...previous].sort((a, b) => a - b).every((v, i) => v === i)
-      ? previous.map(Number)
-      : options.map((_, i) => i);
+  const complete = (value) =>
+    Array.isArray(value) && value.length === options.length && [...value].map(Number).sort((a, b) => a - b).every((v, i) => v === i);
+  const order = complete(previous) ? previous.map(Number) : options.map((_, i) => i);
   const news = h("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   const list = h("ol", { class: "poll-rank", id: `${prefix}-rank` });
   const rows = options.map((label, index) => {
-    const up = h("button", { type: "button", class: "secondary outline poll-move", text: "↑", "aria-label": t("poll_rank_up", { label }) });
-    const down = h("button", { type: "button", class: "secondary outline poll-move", text: "↓", "aria-label": t("poll_rank_down", { label }) });
+    const button = (text, key) => h("button", { type: "button", class: "secondary outline poll-move", text, "aria-label": t(key, { label }) });
+    const up = button("↑", "poll_rank_up");
+    const down = button("↓", "poll_rank_down");
     const place = h("span", { class: "poll-rank-place", "aria-hidden": "true" });
-    const li = h("li", { dataset: { index } }, place, h("span", { class: "poll-rank-label", text: label }), h("span", { class: "poll-moves" }, up, down));
+    const li = h(
+      "li",
+      { dataset: { index } },
+      place,
+      h("span", { class: "poll-rank-label", text: label }),
+      h("span", { class: "poll-moves" }, up, down),
+    );
     up.addEventListener("click", () => move(li, -1, up));
     down.addEventListener("click", () => move(li, 1, down));
     return { li, up, down, place, label };

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from brainstorm.extensions import db
 from brainstorm.polls import services as polls
 from brainstorm.polls.models import Answer, Poll, Question
-from brainstorm.sessions.models import Idea
+from brainstorm.sessions.models import BrainstormSession, Idea
 from brainstorm.timeutil import utcnow
 from tests.helpers import received
 
@@ -305,3 +305,15 @@ def test_behind_a_proxy_the_limit_counts_the_real_client(tmp_path):
         )
         db.session.remove()
     assert seen == [("203.0.113.7", "https")]
+
+
+def test_a_reconnecting_phone_gets_the_open_question_and_its_own_answer(live, reconnect):
+    question, console, participant, _other = live
+    console.emit("poll_state", {"question_id": question.id, "state": "open"}, callback=True)
+    participant.emit("poll_answer", {"question_id": question.id, "value": 2}, callback=True)
+    bs = db.session.get(BrainstormSession, question.poll.session_id)
+    again = reconnect(participant, f"/s/{bs.join_code}", None)
+    (snapshot,) = received(again, "session_snapshot")
+    (item,) = snapshot["polls"]["questions"]
+    assert item["question"]["state"] == "open" and item["results"]["options"][2]["count"] == 1
+    assert snapshot["polls"]["my_answers"] == {str(question.id): [2]}
