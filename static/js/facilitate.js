@@ -25,6 +25,8 @@ import {
   timeAgo,
   timerIsSet,
   tn,
+  clusterScope as scopeOf,
+  replaceScope,
 } from "./live.js";
 import { initPollConsole, onPollEvent } from "./poll_console.js";
 
@@ -699,7 +701,6 @@ const ws = {
   logKey: "",
 };
 
-const scopeOf = (cluster) => cluster.scope ?? "plenary";
 const scopeData = (scope) => state.workspace.scopes[scope] ?? {};
 const onBoard = (idea) => Boolean(idea) && !idea.hidden && !idea.pending;
 const ideaScope = (idea) => (state.apart && idea.group?.id != null ? `group:${idea.group.id}` : "plenary");
@@ -750,15 +751,7 @@ function applyClusters(data) {
     renderWorkspaceSoon();
     return;
   }
-  const old = new Map(state.clusters.map((cluster) => [cluster.id, cluster]));
-  const incoming = (data.clusters ?? []).map((cluster) => {
-    const next = { ...cluster, scope: cluster.scope ?? scope };
-    // A newer cluster_votes stays.
-    const before = old.get(cluster.id);
-    if (before && !live.fresh(`cluster-votes:${cluster.id}`, data.seq)) next.votes = before.votes;
-    return next;
-  });
-  state.clusters = [...state.clusters.filter((cluster) => scopeOf(cluster) !== scope), ...incoming];
+  state.clusters = replaceScope(state.clusters, data, live.fresh).clusters;
   const before = scopeData(scope);
   // Coordinates come only after a run or a split: the last ones are kept.
   let coords = before.coords ?? {};

@@ -439,3 +439,21 @@ export function announcer(region, { hideAfterMs = 0 } = {}) {
     if (hideAfterMs) handle = setTimeout(dismiss, hideAfterMs);
   };
 }
+
+// ---------------------------------------------------------------- clusters (themes)
+
+export const clusterScope = (cluster) => cluster.scope ?? "plenary";
+
+// The clusters after a clusters_updated: every cluster of its scope is replaced by the new ones,
+// but a vote count that a newer cluster_votes event already brought stays. `fresh` is the
+// connection's (connectSession). Returns the whole list and the scope's new clusters.
+export function replaceScope(clusters, data, fresh) {
+  const scope = data.scope ?? "plenary";
+  const old = new Map(clusters.map((cluster) => [String(cluster.id), cluster]));
+  const incoming = (data.clusters ?? []).map((cluster) => {
+    const before = old.get(String(cluster.id));
+    const stale = before && !fresh(`cluster-votes:${cluster.id}`, data.seq);
+    return { ...cluster, scope, ...(stale ? { votes: before.votes } : {}) };
+  });
+  return { incoming, clusters: [...clusters.filter((cluster) => clusterScope(cluster) !== scope), ...incoming] };
+}

@@ -19,6 +19,8 @@ import {
   strings,
   t,
   tn,
+  clusterScope as scopeOf,
+  replaceScope,
 } from "./live.js";
 import { drawResults, respondentsText } from "./poll_charts.js";
 import { LivePolls, hasNumbers } from "./poll_live.js";
@@ -42,7 +44,6 @@ const state = {
 
 // Never on the wall: ideas a facilitator hid or has not approved yet.
 const showable = (idea) => !idea.hidden && !idea.pending;
-const scopeOf = (cluster) => cluster.scope ?? "plenary";
 // A run that fails sends no clusters_updated: the progress note does not stay up forever.
 const CLUSTERING_MAX_MS = 90_000;
 
@@ -180,13 +181,7 @@ function applyClusters(data) {
   const scope = data.scope ?? "plenary";
   clusteringDone(scope);
   if (!live.fresh(`clusters:${scope}`, data.seq)) return;
-  const old = new Map(state.clusters.map((cluster) => [String(cluster.id), cluster]));
-  const incoming = (data.clusters ?? []).map((cluster) => {
-    const before = old.get(String(cluster.id));
-    const stale = before && !live.fresh(`cluster-votes:${cluster.id}`, data.seq);
-    return { ...cluster, scope, ...(stale ? { votes: before.votes } : {}) };
-  });
-  state.clusters = [...state.clusters.filter((cluster) => scopeOf(cluster) !== scope), ...incoming];
+  state.clusters = replaceScope(state.clusters, data, live.fresh).clusters;
   state.unassigned.set(scope, new Set((data.unassigned ?? []).map(String)));
   renderAll();
 }

@@ -26,6 +26,8 @@ import {
   timerIsSet,
   tn,
   uuid4,
+  clusterScope as scopeOf,
+  replaceScope,
 } from "./live.js";
 import { initPollRoom, onPollEvent } from "./poll_room.js";
 
@@ -105,7 +107,6 @@ const isHost = () => inGroup() && state.participantId !== null && state.myGroup.
 const mustChoose = () => state.apart && state.rule === "choice" && state.myGroup === null;
 const inputOpen = () => (state.phase === null || INPUT_PHASES.has(state.phase)) && !mustChoose();
 const voting = () => state.phase === "voting";
-const scopeOf = (cluster) => cluster.scope ?? "plenary";
 // The themes shown here: my group's while the groups are apart, else the plenary's.
 const myScope = () => (inGroup() ? `group:${state.myGroup.id}` : "plenary");
 
@@ -781,14 +782,8 @@ async function castVote(idea, command) {
 function applyClusters(data) {
   const scope = data.scope ?? "plenary";
   if (!live.fresh(`clusters:${scope}`, data.seq)) return;
-  const old = new Map(state.clusters.map((cluster) => [String(cluster.id), cluster]));
-  const incoming = (data.clusters ?? []).map((cluster) => {
-    const before = old.get(String(cluster.id));
-    // A cluster_votes event may already have brought a newer count than this copy.
-    const stale = before && !live.fresh(`cluster-votes:${cluster.id}`, data.seq);
-    return { ...cluster, scope, ...(stale ? { votes: before.votes } : {}) };
-  });
-  state.clusters = [...state.clusters.filter((cluster) => scopeOf(cluster) !== scope), ...incoming];
+  const { clusters, incoming } = replaceScope(state.clusters, data, live.fresh);
+  state.clusters = clusters;
   state.unassigned.set(scope, new Set((data.unassigned ?? []).map(String)));
   // Only a whole run is news worth saying out loud; a rename or a moved idea just shows.
   if (data.change?.action === "run" && scope === myScope()) announceThemes(incoming.length);
