@@ -3,7 +3,7 @@
 import json
 import secrets
 import uuid
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import click
@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import Role
 from brainstorm.errors import DomainError
-from brainstorm.events.services import create_event
+from brainstorm.events.services import create_event, set_questions
 from brainstorm.sessions import services as sessions
 
 DEMO_EMAIL = "demo@example.org"
@@ -80,17 +80,24 @@ def seed_demo() -> None:
     password = secrets.token_urlsafe(9)
     user = accounts.create_user(DEMO_EMAIL, password, Role.FACILITATOR, "Demo Facilitator")
     hhmm = time.fromisoformat
+    day = date.today() + timedelta(days=21)  # always ahead, so the agenda shows it
     event = create_event(
         user,
         DEMO_EVENT["title"],
-        date.fromisoformat(DEMO_EVENT["date"]),
+        day,
         hhmm(DEMO_EVENT["start"]),
         hhmm(DEMO_EVENT["end"]),
         location=DEMO_EVENT["location"],
         description=DEMO_EVENT["description"],
         agenda=[(hhmm(s), hhmm(e), t) for s, e, t in DEMO_EVENT["agenda"]],
     )
+    event.published, event.capacity = True, 300
+    event.audience = "Programmaleiders van partnerschappen po, vo en mbo"
+    event.sectors, event.costs = ["po", "vo", "mbo"], "Gratis"
+    event.organisers = "Platform Samen Opleiden & Professionaliseren"
+    set_questions(event, user, "* Aan welke deelsessie doe je mee? | Regio Noord; Regio Zuid")
     bs = sessions.create_session(event, DEMO_SESSION_TITLE)
+    _demo_polls(event, bs, user)
     # About 25 people, some sending several vraagstukken, as in a real room.
     people = [sessions.join_session(bs, "") for _ in range(25)]
     for index, text in enumerate(DEMO_IDEAS):
@@ -100,6 +107,55 @@ def seed_demo() -> None:
     _demo_password_file().write_text(login + "\n")
     click.echo(f"Demo gevuld: {event.title}, {len(DEMO_IDEAS)} vraagstukken.")
     click.echo(login)
+
+
+def _demo_polls(event, bs, user) -> None:
+    """A pre-session poll with some answers, and a live poll ready to open in the session."""
+    from brainstorm.polls import services as polls
+
+    ask = polls.QuestionData
+    before = polls.create_poll(event, user, "Peiling vooraf: RATO's en samen opleiden")
+    sector = polls.add_question(
+        before,
+        user,
+        ask(type="single", text="Uit welke sector kom je?", options=["po", "vo", "mbo"]),
+    )
+    known = polls.add_question(
+        before,
+        user,
+        ask(
+            type="scale",
+            text="Hoe goed ben je op de hoogte van de RATO-plannen?",
+            label_low="helemaal niet",
+            label_high="heel goed",
+        ),
+    )
+    open_question = polls.add_question(
+        before, user, ask(type="open", text="Welk vraagstuk wil je in de brainstorm bespreken?")
+    )
+    answers = [
+        "Wie betaalt de schoolopleider als de subsidie stopt?",
+        "Hoe voorkomen we dubbele overlegtafels naast de RATO?",
+        "Hoe borgen we de kwaliteit van de begeleiding van zij-instromers?",
+    ]
+    for n in range(24):
+        polls.submit_response(
+            before,
+            f"visitor:demo-{n}",
+            {sector.id: n % 3, known.id: 1 + n * 7 % 5, open_question.id: answers[n % 3]},
+        )
+    live = polls.create_poll(event, user, "Live in de sessie", "live", session=bs)
+    polls.add_question(
+        live,
+        user,
+        ask(
+            type="multiple",
+            text="Welke thema's spelen in jouw regio?",
+            options=["Werkdruk begeleiders", "Bekostiging", "Zij-instroom", "Regionale afspraken"],
+            max_choices=2,
+        ),
+    )
+    polls.add_question(live, user, ask(type="words", text="Samen opleiden in één woord?"))
 
 
 @click.group("cluster")

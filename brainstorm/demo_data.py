@@ -24,7 +24,6 @@ DEMO_EVENT = {
         "voor de kwaliteit van samen opleiden en professionaliseren."
     ),
     "location": "Online via MS Teams",
-    "date": "2026-12-14",
     "start": "15:30",
     "end": "17:00",
     "agenda": [
