@@ -24,9 +24,11 @@ from brainstorm.events.forms import (
 from brainstorm.events.models import Event, Registration
 from brainstorm.exports import download
 from brainstorm.extensions import db, limiter
+from brainstorm.polls import services as polls
+from brainstorm.polls.models import PollKind
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.forms import JoinForm
-from brainstorm.timeutil import local_to_utc, to_local
+from brainstorm.timeutil import local_to_utc, to_local, utcnow
 
 bp = Blueprint("events", __name__)
 
@@ -160,7 +162,14 @@ def page(event_id: int):
 def registered(token: str):
     """The confirmation: what happens next, the meeting link, and a way to cancel."""
     registration = _registration(token)
-    return render_template("events/registered.html", registration=registration, form=FlaskForm())
+    open_polls = [
+        poll
+        for poll in polls.polls_of(registration.event)
+        if poll.kind == PollKind.PRE and poll.questions and not poll.is_closed(utcnow())
+    ]
+    return render_template(
+        "events/registered.html", registration=registration, form=FlaskForm(), polls=open_polls
+    )
 
 
 @bp.post("/aanmelding/<token>/annuleren")

@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 
 from brainstorm.accounts.access import allow
 from brainstorm.errors import DomainError
+from brainstorm.events import registrations
 from brainstorm.events.models import Event
 from brainstorm.exports import download
 from brainstorm.extensions import db, limiter
@@ -237,8 +238,17 @@ def export(poll_id: int, fmt: str):
 # --- the public side ------------------------------------------------------------------------
 
 
-def _visitor() -> str:
-    """This browser's respondent key: a random id in the signed session cookie."""
+def _respondent(poll: Poll) -> str:
+    """Who answers: the registrant behind a personal link (?aanmelding=<token>), else this
+    browser (a random id in the signed session cookie)."""
+    token = request.args.get("aanmelding", "")
+    if token:
+        try:
+            registration = registrations.find_registration(token)
+        except DomainError:
+            registration = None
+        if registration is not None and registration.event_id == poll.event_id:
+            return f"registration:{registration.id}"
     if "poll_visitor" not in session:
         session["poll_visitor"] = uuid4().hex
         session.permanent = True
@@ -278,7 +288,7 @@ def answer(slug: str):
     errors: dict[int, str] = {}
     if request.method == "POST" and not closed:  # CSRFProtect has checked the token
         try:
-            services.submit_response(poll, _visitor(), _raw_answers(poll))
+            services.submit_response(poll, _respondent(poll), _raw_answers(poll))
         except services.AnswersInvalid as error:
             errors = error.errors
             flash(error.message, "error")
@@ -286,7 +296,8 @@ def answer(slug: str):
             flash(error.message, "error")
         else:
             return redirect(url_for("polls.thanks", slug=slug))
-    given = services.answers_of(poll, _visitor()) if "poll_visitor" in session else {}
+    known = "poll_visitor" in session or request.args.get("aanmelding")
+    given = services.answers_of(poll, _respondent(poll)) if known else {}
     return render_template(
         "polls/answer.html",
         poll=poll,

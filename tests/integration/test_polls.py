@@ -317,3 +317,31 @@ def test_a_reconnecting_phone_gets_the_open_question_and_its_own_answer(live, re
     (item,) = snapshot["polls"]["questions"]
     assert item["question"]["state"] == "open" and item["results"]["options"][2]["count"] == 1
     assert snapshot["polls"]["my_answers"] == {str(question.id): [2]}
+
+
+def test_a_registrants_personal_link_counts_as_one_person_on_any_device(built, app):
+    from brainstorm.events import registrations as reg
+
+    poll, bs, *_ = built
+    registration = reg.register(
+        bs.event,
+        reg.RegistrationData(name="Noor", email="noor@school.nl", consent=True),
+    )
+    url = f"/p/{poll.slug}?aanmelding={registration.token}"
+    app.test_client().post(url, data=form_for(poll))
+    app.test_client().post(url, data=form_for(poll))  # another browser, the same person
+    respondents = set(db.session.scalars(select(Answer.respondent)))
+    assert respondents == {f"registration:{registration.id}"}
+    assert answers_in_db() == len(QUESTIONS)
+    assert "al ingevuld" in app.test_client().get(url).get_data(as_text=True)
+
+
+def test_the_confirmation_page_links_to_the_poll_with_the_personal_link(built, app):
+    from brainstorm.events import registrations as reg
+
+    poll, bs, *_ = built
+    registration = reg.register(
+        bs.event, reg.RegistrationData(name="Noor", email="noor@school.nl", consent=True)
+    )
+    page = app.test_client().get(f"/aanmelding/{registration.token}").get_data(as_text=True)
+    assert f"/p/{poll.slug}?aanmelding={registration.token}" in page
