@@ -18,6 +18,14 @@ def _dutch_date(moment) -> str:
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
+def _cited(idea) -> str:
+    """The vraagstuk with where it came from: "… (groep Noord, 3 stemmen)"."""
+    notes = [f"groep {idea.group}" if idea.group else "", "uit de poll" if idea.source else ""]
+    notes.append(f"{idea.votes} stemmen" if idea.votes else "")
+    notes = [note for note in notes if note]
+    return f"{idea.text} ({', '.join(notes)})" if notes else idea.text
+
+
 def render_docx(report: AdviceReport) -> bytes:
     """The report as .docx bytes: title page facts, then each theme in order."""
     doc = Document()
@@ -65,13 +73,13 @@ def render_docx(report: AdviceReport) -> bytes:
                 paragraph.add_run(text)
         if cluster.votes:
             doc.add_paragraph(f"Stemmen van de deelnemers: {cluster.votes}")
-        for text in cluster.ideas:
-            doc.add_paragraph(text, style="List Bullet")
+        for idea in cluster.ideas:
+            doc.add_paragraph(_cited(idea), style="List Bullet")
 
     if report.unclustered:
         doc.add_heading("Niet ingedeelde vraagstukken", level=1)
-        for text in report.unclustered:
-            doc.add_paragraph(text, style="List Bullet")
+        for idea in report.unclustered:
+            doc.add_paragraph(_cited(idea), style="List Bullet")
 
     if report.polls:
         doc.add_heading("Uitkomsten van de polls", level=1)

@@ -69,6 +69,11 @@ class BrainstormSession(db.Model):
     timer_remaining: Mapped[int | None]
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Breakout groups: while apart, ideas, votes, phase and timer live inside each group.
+    # The advice report: the facilitator's introduction, which polls go in (None: all), and
+    # whether it is final (until then every format says "concept").
+    report_introduction: Mapped[str] = mapped_column(Text, default="")
+    report_poll_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    report_final: Mapped[bool] = mapped_column(default=False)
     split_rule: Mapped[str | None] = mapped_column(String(10))
     groups_apart: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -134,6 +139,7 @@ class Participant(db.Model):
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), default="")
     sector: Mapped[str] = mapped_column(String(10), default="")
     partnership: Mapped[str] = mapped_column(String(PARTNERSHIP_MAX), default="")  # or region
+    may_be_named: Mapped[bool] = mapped_column(default=False)  # agreed to be named in reports
     # Came in through an invitation: known from the registration (sector, partnership).
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True
