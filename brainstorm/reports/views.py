@@ -1,39 +1,79 @@
-"""The report page and its downloads, for the event's staff."""
+"""The report page (preview, audience, the facilitator's introduction) and its downloads."""
 
-import re
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from brainstorm.accounts.access import allow
+from brainstorm.accounts.services import can_facilitate
 from brainstorm.background import run_blocking
 from brainstorm.extensions import db
+from brainstorm.reports import services
 from brainstorm.reports.docx import render_docx
-from brainstorm.reports.services import AUDIENCES, build_report
+from brainstorm.reports.forms import ReportSettingsForm
+from brainstorm.reports.tables import render_csv_zip, render_xlsx
 from brainstorm.sessions.models import BrainstormSession
 
 bp = Blueprint("reports", __name__)
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# format -> (label, mimetype, renderer); renderers take the AdviceReport and return the file.
+FORMATS = {
+    "docx": (
+        "Word (DOCX)",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        render_docx,
+    ),
+    "xlsx": (
+        "Excel (XLSX)",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        render_xlsx,
+    ),
+    "zip": ("CSV (zip)", "application/zip", render_csv_zip),
+}
 
 
 @bp.get("/sessions/<int:session_id>/report")
 @allow("staff_of_event")
 def show(session_id: int):
-    """What the report will hold, with the download links."""
+    """The report as it will read, with the downloads; the facilitator writes the introduction."""
     bs = db.get_or_404(BrainstormSession, session_id)
-    report = build_report(bs, request.args.get("audience", "alles"))
-    return render_template("reports/show.html", bs=bs, report=report, audiences=AUDIENCES)
+    report = services.build_report(bs, request.args.get("audience", "alles"))
+    facilitator = can_facilitate(current_user, bs.event_id)
+    form = ReportSettingsForm(introduction=bs.report_introduction, final=bs.report_final)
+    return render_template(
+        "reports/show.html",
+        bs=bs,
+        report=report,
+        audiences=services.AUDIENCES,
+        formats=[(fmt, label) for fmt, (label, _mime, _render) in FORMATS.items()],
+        settings_form=form if facilitator else None,
+        poll_choices=services.report_polls(bs) if facilitator else [],
+    )
 
 
-@bp.get("/sessions/<int:session_id>/report.docx")
+@bp.post("/sessions/<int:session_id>/report")
+@allow("facilitator_of_event")
+def settings(session_id: int):
+    """Save the introduction, the chosen polls and the final mark."""
+    bs = db.get_or_404(BrainstormSession, session_id)
+    form = ReportSettingsForm()
+    if form.validate_on_submit():
+        chosen = [int(i) for i in request.form.getlist("polls") if i.isdigit()]
+        services.save_report_settings(bs, form.introduction.data, chosen, form.final.data)
+    audience = request.args.get("audience", "alles")
+    return redirect(url_for("reports.show", session_id=bs.id, audience=audience))
+
+
+@bp.get("/sessions/<int:session_id>/report.<fmt>")
 @allow("staff_of_event")
-def download_docx(session_id: int):
-    """The advice report as a Word document."""
+def download(session_id: int, fmt: str):
+    """The advice report in one format, for one audience."""
+    if fmt not in FORMATS:
+        abort(404)
     bs = db.get_or_404(BrainstormSession, session_id)
-    data = run_blocking(render_docx, build_report(bs, request.args.get("audience", "alles")))
-    slug = re.sub(r"[^a-z0-9]+", "-", bs.event.title.lower()).strip("-") or "sessie"
+    report = services.build_report(bs, request.args.get("audience", "alles"))
+    _label, mimetype, render = FORMATS[fmt]
+    data = run_blocking(render, report)
+    name = services.report_filename(report, fmt)
     return Response(
-        data,
-        mimetype=DOCX_MIME,
-        headers={"Content-Disposition": f'attachment; filename="adviesrapport-{slug}.docx"'},
+        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

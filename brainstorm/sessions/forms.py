@@ -35,6 +35,7 @@ class JoinForm(FlaskForm):
         ],
         validate_choice=False,  # empty is fine; join_session refuses anything else
     )
+    may_be_named = BooleanField(_l("Mijn naam mag in het adviesrapport staan"))
     partnership = StringField(
         _l("Je partnerschap of regio (mag leeg blijven)"),
         validators=[

@@ -75,9 +75,15 @@ def find_session(raw_code: str) -> BrainstormSession:
 
 
 def join_session(
-    bs: BrainstormSession, display_name: str = "", sector: str = "", partnership: str = ""
+    bs: BrainstormSession,
+    display_name: str = "",
+    sector: str = "",
+    partnership: str = "",
+    *,
+    may_be_named: bool = False,
 ) -> Participant:
-    """Let someone in without an account; name, sector and partnership are optional."""
+    """Let someone in without an account; name, sector and partnership are optional, and the
+    name appears in a report only when they agree."""
     name = " ".join(display_name.split())
     if len(name) > DISPLAY_NAME_MAX:
         raise InputError(_("Een naam mag hoogstens %(max)d tekens zijn.", max=DISPLAY_NAME_MAX))
@@ -90,7 +96,13 @@ def join_session(
         )
     if bs.phase == Phase.CLOSED:
         raise PhaseClosed(_("Deze sessie is afgesloten."))
-    participant = Participant(session=bs, display_name=name, sector=sector, partnership=partnership)
+    participant = Participant(
+        session=bs,
+        display_name=name,
+        sector=sector,
+        partnership=partnership,
+        may_be_named=bool(may_be_named and name),
+    )
     db.session.add(participant)
     db.session.flush()
     events = [

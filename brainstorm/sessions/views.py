@@ -45,6 +45,7 @@ def join(code: str | None = None):
                     form.display_name.data or "",
                     form.sector.data or "",
                     form.partnership.data or "",
+                    may_be_named=form.may_be_named.data,
                 )
                 remember_participant(participant)
         except DomainError as error:
