@@ -8,7 +8,7 @@ PORT    ?= 5000
 # gevent: one worker holds thousands of websockets (see README, "Async mode").
 GUNICORN_ARGS ?= -k gevent -w 1 --worker-connections 4000 --no-control-socket
 
-.PHONY: run test lint format install install-dev translations messages db demo browser clean
+.PHONY: run test lint format install install-dev translations messages db demo browser pdf-libs test-debs clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ db: $(VENV)/.installed
 demo: db
 	$(FLASK) seed-demo
 
-run: translations demo
+run: translations demo pdf-libs
 	$(VENV)/bin/gunicorn $(GUNICORN_ARGS) -b $(HOST):$(PORT) wsgi:app
 
 # Debian's Chromium for the browser tests; never a downloaded browser build.
@@ -53,7 +53,33 @@ browser:
 	  fi; \
 	fi
 
-test: install-dev translations browser
+# Debian's packages that are not installed yet, installed as root; otherwise says how to.
+define apt-install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] && command -v dpkg >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Ontbreekt:$$missing. Installeer het als root: apt-get install --no-install-recommends$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
+# Pango and a font for WeasyPrint (the PDF report); the tests read PDF pages with pdftoppm.
+PDF_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_DEBS := $(PDF_DEBS) poppler-utils
+
+pdf-libs:
+	$(call apt-install,$(PDF_DEBS))
+
+test-debs:
+	$(call apt-install,$(TEST_DEBS))
+
+test: install-dev translations browser test-debs
 	$(PY) -m pytest --durations=10
 
 lint: install-dev

@@ -1,5 +1,6 @@
 """Keep CPU-bound work (scikit-learn, report rendering) off the gevent event loop."""
 
+import contextvars
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,11 +20,16 @@ def _gevent_active() -> bool:
 
 
 def run_blocking(fn: Callable[..., T], /, *args, **kwargs) -> T:
-    """Run fn in a real OS thread under gevent (other sockets keep flowing), inline otherwise."""
+    """Run fn in a real OS thread under gevent (other sockets keep flowing), inline otherwise.
+
+    The thread runs in a copy of the caller's context variables, so Flask's app and request
+    context (render_template, gettext, url_for) work there as in the caller; the caller's
+    greenlet waits meanwhile, so nothing else uses them at the same time."""
     if _gevent_active():
         from gevent import get_hub
 
-        return get_hub().threadpool.apply(fn, args, kwargs)
+        context = contextvars.copy_context()
+        return get_hub().threadpool.apply(context.run, (fn, *args), kwargs)
     return fn(*args, **kwargs)
 
 

@@ -1,99 +1,437 @@
-"""Render an AdviceReport as a Word document."""
+"""Render an AdviceReport as a Word document that can be forwarded as it is.
+
+A4, in this order: a title page (with "CONCEPT" while the report is a draft, which every
+page header repeats), a written contents list, the introduction, participation, each theme in
+the facilitator's order with the vraagstukken it rests on, a chart of the votes, the poll
+results as tables and charts, and the appendices (all input, the audit trail). The words are
+those of templates/reports/_document.html, shared through reports.wording.
+"""
+
+from __future__ import annotations
 
 import io
+from datetime import UTC
 
 from docx import Document
-from docx.shared import Pt, RGBColor
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
 
-from brainstorm.reports.services import AdviceReport
+from brainstorm.reports import wording
+from brainstorm.reports.services import AdviceReport, ReportIdea
 
-ACCENT = RGBColor(0x15, 0x42, 0x73)
-MONTHS = [
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-]  # fmt: skip
+ACCENT_HEX = "154273"
+ACCENT = RGBColor.from_string(ACCENT_HEX)
+MUTED = RGBColor(0x59, 0x59, 0x59)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+RULE_HEX = "BFBFBF"
+TINT_HEX = "E8EEF5"
+FONT = "Calibri"
+TEXT_WIDTH = Mm(160)  # A4 less two margins of 2.5 cm
+# Column widths in mm by header; a column not named takes what is left of the text width.
+NUMBER_WIDTH = 25
+APPENDIX_WIDTHS = {"Nr.": 11, "Herkomst": 24, "Stemmen": 19, "Status": 28}
+AUDIT_WIDTHS = {"Tijd": 24, "Wie": 36}
 
-
-def _dutch_date(moment) -> str:
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
-def _cited(idea) -> str:
-    """The vraagstuk with where it came from: "… (groep Noord, 3 stemmen)"."""
-    notes = [f"groep {idea.group}" if idea.group else "", "uit de poll" if idea.source else ""]
-    notes.append(f"{idea.votes} stemmen" if idea.votes else "")
-    notes = [note for note in notes if note]
-    return f"{idea.text} ({', '.join(notes)})" if notes else idea.text
+# Paragraph styles this module adds (Word users can restyle them by name).
+CELL, META, CONTENTS, SUBCONTENTS, RECOMMENDATION, STAMP = (
+    "Tabeltekst", "Toelichting", "Inhoud 1", "Inhoud 2", "Aanbeveling", "Concept",
+)  # fmt: skip
 
 
 def render_docx(report: AdviceReport) -> bytes:
-    """The report as .docx bytes: title page facts, then each theme in order."""
+    """The report as .docx bytes."""
+    from brainstorm.reports import charts  # matplotlib: loaded with the first report only
+
     doc = Document()
-    styles = doc.styles
-    styles["Normal"].font.name = "Calibri"
-    styles["Normal"].font.size = Pt(11)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        styles[name].font.color.rgb = ACCENT
+    _page_setup(doc, report)
+    _styles(doc)
+    _properties(doc, report)
+    _title_page(doc, report)
+    _contents(doc, report)
 
-    doc.core_properties.title = report.title
-    doc.core_properties.language = "nl-NL"
-    doc.add_heading(report.title, level=0)
-    facts = doc.add_paragraph()
-    facts.add_run("Aan: ").bold = True
-    facts.add_run(report.addressee)
-    facts.add_run("\nSessie: ").bold = True
-    facts.add_run(report.session_title)
-    facts.add_run("\nDatum: ").bold = True
-    facts.add_run(_dutch_date(report.event_start))
-    facts.add_run("\nDeelnemers: ").bold = True
-    facts.add_run(f"{report.participants}, samen {report.idea_count} vraagstukken")
-    if report.registered_by_sector:
-        facts.add_run("\nAangemeld per sector: ").bold = True
-        facts.add_run(", ".join(f"{k} {v}" for k, v in report.registered_by_sector.items()))
-    if report.registered_by_partnership:
-        facts.add_run("\nAangemeld per partnerschap: ").bold = True
-        facts.add_run(", ".join(f"{k} {v}" for k, v in report.registered_by_partnership.items()))
+    first = True
+    if report.introduction.strip():
+        _heading(doc, wording.INTRODUCTION, new_page=True)
+        first = False
+        for text in wording.paragraphs(report.introduction):
+            _lines(doc.add_paragraph(), text)
+    _participation(doc, report, new_page=first)
 
-    doc.add_heading("Thema's", level=1)
+    _heading(doc, wording.THEMES, new_page=True)
+    chart = charts.votes_chart(report)
+    if chart:
+        _picture(doc, chart, "Staafdiagram: stemmen per thema, in de volgorde van het rapport")
     if not report.clusters:
-        doc.add_paragraph("De vraagstukken zijn (nog) niet geclusterd.")
+        doc.add_paragraph(wording.NOT_CLUSTERED)
     for number, cluster in enumerate(report.clusters, start=1):
         doc.add_heading(f"{number}. {cluster.title}", level=2)
-        if cluster.terms:
-            terms = doc.add_paragraph()
-            terms.add_run("Kernwoorden: " + ", ".join(cluster.terms)).italic = True
+        _add(doc, wording.cluster_meta(cluster), META)
         for label, text in (
             ("Samenvatting", cluster.summary),
             ("Onderliggende vraag", cluster.question),
-            ("Aanbeveling", cluster.recommendation),
         ):
             if text:
-                paragraph = doc.add_paragraph()
-                paragraph.add_run(f"{label}: ").bold = True
-                paragraph.add_run(text)
-        if cluster.votes:
-            doc.add_paragraph(f"Stemmen van de deelnemers: {cluster.votes}")
-        for idea in cluster.ideas:
-            doc.add_paragraph(_cited(idea), style="List Bullet")
-
+                _labelled(doc.add_paragraph(), label, text)
+        if cluster.recommendation:
+            _labelled(_add(doc, "", RECOMMENDATION), "Aanbeveling", cluster.recommendation)
+        basis = _add(doc, "", META)
+        basis.add_run(wording.BASIS).bold = True
+        basis.paragraph_format.keep_with_next = True
+        _cited(doc, cluster.ideas)
     if report.unclustered:
-        doc.add_heading("Niet ingedeelde vraagstukken", level=1)
-        for idea in report.unclustered:
-            doc.add_paragraph(_cited(idea), style="List Bullet")
+        doc.add_heading(wording.UNCLUSTERED, level=2)
+        _cited(doc, report.unclustered)
 
     if report.polls:
-        doc.add_heading("Uitkomsten van de polls", level=1)
+        _heading(doc, wording.POLLS, new_page=True)
     for poll in report.polls:
         doc.add_heading(poll.title, level=2)
         for question in poll.questions:
-            paragraph = doc.add_paragraph()
-            paragraph.add_run(question.text).bold = True
-            paragraph.add_run(f" ({question.respondents} antwoorden)")
-            for line in question.lines:
-                doc.add_paragraph(line, style="List Bullet")
+            asked = doc.add_paragraph()
+            asked.paragraph_format.keep_with_next = True
+            asked.paragraph_format.space_before = Pt(10)
+            asked.add_run(question.text).bold = True
+            _muted(asked, f" ({wording.answers(question.respondents)})")
+            if not question.respondents:
+                continue
+            rows = wording.poll_table(question)
+            if rows:
+                numeric = wording.numeric_columns(rows)
+                widths = {rows[0][i]: NUMBER_WIDTH for i in numeric}  # labels take the rest
+                _table(doc, rows, widths=widths, numeric=numeric)
+            summary = wording.poll_summary(question)
+            if summary:
+                _add(doc, summary, META)
+            for answer in wording.open_answers(question):
+                _add(doc, answer, "List Bullet")
+            chart = charts.question_chart(question)
+            if chart:
+                _picture(doc, chart, f"Staafdiagram: uitkomst van de vraag “{question.text}”")
 
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.text = f"Gemaakt met brainstorm op {_dutch_date(report.generated_at)}"
+    _heading(doc, wording.RAW_INPUT, new_page=True)
+    if report.raw_input:
+        rows = wording.raw_input_table(report)
+        _table(doc, rows, widths=APPENDIX_WIDTHS, numeric=wording.numeric_columns(rows))
+    else:
+        doc.add_paragraph("Er is geen invoer.")
+    _heading(doc, wording.AUDIT, new_page=True)
+    if report.audit:
+        _table(doc, wording.audit_table(report), widths=AUDIT_WIDTHS)
+    else:
+        doc.add_paragraph("Er zijn geen wijzigingen vastgelegd.")
+
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+# --- the parts ------------------------------------------------------------------------------
+
+
+def _title_page(doc, report: AdviceReport) -> None:
+    if not report.final:
+        _add(doc, "CONCEPT", STAMP)
+        _add(doc, wording.DRAFT_NOTE, META)
+    title = _add(doc, report.title, "Title")
+    title.paragraph_format.space_before = Pt(36 if not report.final else 120)
+    for label, value in wording.title_facts(report):
+        fact = doc.add_paragraph()
+        fact.paragraph_format.space_after = Pt(4)
+        _labelled(fact, label, value)
+    made = _add(doc, "", META)
+    made.paragraph_format.space_before = Pt(48)
+    made.add_run(f"Gemaakt op {wording.dutch_date(report.generated_at)} met brainstorm")
+
+
+def _contents(doc, report: AdviceReport) -> None:
+    """The contents written out (no field Word must update first)."""
+    _heading(doc, "Inhoud", new_page=True)
+    for level, number, text in wording.contents(report):
+        line = f"{number}. {text}" if number else text
+        _add(doc, line, SUBCONTENTS if level else CONTENTS)
+
+
+def _participation(doc, report: AdviceReport, new_page: bool) -> None:
+    _heading(doc, wording.PARTICIPATION, new_page=new_page)
+    tables = wording.participation_tables(report)
+    if not tables:
+        doc.add_paragraph("Er deden (nog) geen deelnemers mee.")
+    for caption, rows in tables:
+        label = _add(doc, caption, "Caption")
+        label.paragraph_format.keep_with_next = True
+        _table(
+            doc,
+            rows,
+            widths={rows[0][0]: 80, "Deelnemers": 30, "Aangemeld": 30},
+            numeric=wording.numeric_columns(rows),
+        )
+    if report.named_participants:
+        _labelled(doc.add_paragraph(), wording.NAMED, ", ".join(report.named_participants))
+
+
+def _cited(doc, ideas: list[ReportIdea]) -> None:
+    """Each vraagstuk with its breakout group, source and votes: where an advice comes from."""
+    for idea in ideas:
+        item = _add(doc, idea.text, "List Bullet")
+        notes = wording.idea_notes(idea)
+        if notes:
+            _muted(item, f" ({notes})")
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+def _add(container, text: str, style: str):
+    """A paragraph in one of our styles. Its id is the name without spaces (true for every
+    style used here); set directly, because by name python-docx searches all styles each time."""
+    paragraph = container.add_paragraph(text)
+    paragraph._p.style = style.replace(" ", "")
+    return paragraph
+
+
+def _heading(doc, text: str, *, new_page: bool = False):
+    heading = doc.add_heading(text, level=1)
+    heading.paragraph_format.page_break_before = new_page
+    return heading
+
+
+def _labelled(paragraph, label: str, text: str) -> None:
+    paragraph.add_run(f"{label}: ").bold = True
+    _lines(paragraph, text)
+
+
+def _lines(paragraph, text: str) -> None:
+    """Text whose single line breaks stay line breaks."""
+    for number, line in enumerate(text.split("\n")):
+        run = paragraph.add_run()
+        if number:
+            run.add_break()
+        run.add_text(line.rstrip("\r"))
+
+
+def _muted(paragraph, text: str) -> None:
+    run = paragraph.add_run(text)
+    run.font.color.rgb = MUTED
+    run.font.size = Pt(9.5)
+
+
+def _picture(doc, png: bytes, description: str) -> None:
+    """A chart at text width, with alternative text for screen readers."""
+    shape = doc.add_picture(io.BytesIO(png), width=TEXT_WIDTH)
+    shape._inline.docPr.set("descr", description)
+    paragraph = doc.paragraphs[-1]
+    paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.space_after = Pt(12)
+
+
+def _table(doc, rows: list[list[str]], widths: dict | None = None, numeric=()) -> None:
+    """A table with a shaded header row that repeats on every page, thin rules between rows.
+    widths: mm per header; the columns not named share the rest of the text width."""
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _table_borders(table)
+    sizes = None
+    if widths:
+        header = rows[0]
+        free = [name for name in header if name not in widths]
+        rest = max(160 - sum(widths.get(name, 0) for name in header), 0)
+        sizes = [Mm(widths[name] if name in widths else rest / len(free)) for name in header]
+        table.autofit = False
+        for column, width in zip(table.columns, sizes, strict=True):
+            column.width = width
+    cell_style = CELL.replace(" ", "")  # the id, see _add
+    for number, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
+        _row_properties(row, header=number == 0)
+        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            if sizes:
+                cell.width = sizes[column]
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = cell_style
+            run = paragraph.add_run(value)
+            if column in numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if number == 0:
+                run.bold = True
+                run.font.color.rgb = WHITE
+                _shade(cell, ACCENT_HEX)
+    _add(doc, "", CELL)  # room after the table
+
+
+def _row_properties(row, header: bool) -> None:
+    """Rows do not break across pages; the header row repeats (in the schema's order)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _table_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        visible = side in ("top", "bottom", "insideH")
+        edge.set(qn("w:val"), "single" if visible else "nil")
+        if visible:
+            edge.set(qn("w:sz"), "4")
+            edge.set(qn("w:space"), "0")
+            edge.set(qn("w:color"), RULE_HEX)
+        borders.append(edge)
+    table._tbl.tblPr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    )
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A field Word and LibreOffice fill in when showing the page (PAGE, NUMPAGES)."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+# --- page, styles, properties ---------------------------------------------------------------
+
+
+def _page_setup(doc, report: AdviceReport) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
+    section.header_distance = section.footer_distance = Mm(12)
+
+    header = section.header.paragraphs[0]
+    header.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    header.add_run(report.title)
+    if not report.final:
+        stamp = header.add_run("\tCONCEPT")
+        stamp.bold = True
+        stamp.font.color.rgb = ACCENT
+        stamp.font.size = Pt(11)
+
+    footer = section.footer.paragraphs[0]
+    footer.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run(f"Gemaakt met brainstorm op {wording.dutch_date(report.generated_at)}\tpagina ")
+    _field(footer, "PAGE")
+    footer.add_run(" van ")
+    _field(footer, "NUMPAGES")
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "nl-NL")
+    normal.element.get_or_add_rPr().append(language)
+    for name, size, before, after in (
+        ("Title", 26, 0, 18),
+        ("Heading 1", 16, 18, 8),
+        ("Heading 2", 13, 16, 4),
+    ):
+        style = styles[name]
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        if fonts is not None:  # theme fonts would win over the font name
+            style.element.rPr.remove(fonts)
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = ACCENT
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
+    rule = styles["Title"].element.pPr.find(qn("w:pBdr"))
+    if rule is not None:
+        for edge in rule:
+            edge.attrib.pop(qn("w:themeColor"), None)
+            edge.set(qn("w:color"), ACCENT_HEX)
+    caption = styles["Caption"]
+    caption.font.color.rgb = MUTED
+    caption.font.size = Pt(9.5)
+    caption.paragraph_format.space_before = Pt(8)
+    caption.paragraph_format.space_after = Pt(3)
+    for name in ("Header", "Footer"):
+        tabs = styles[name].element.pPr.find(qn("w:tabs"))
+        if tabs is not None:  # our own tab stop at the right margin, not Letter's
+            styles[name].element.pPr.remove(tabs)
+        styles[name].font.size = Pt(9)  # page numbers (fields) look like the rest
+        styles[name].font.color.rgb = MUTED
+
+    cell = _add_style(doc, CELL, size=10, after=0)
+    cell.paragraph_format.line_spacing = 1.0
+    _add_style(doc, META, size=9.5, after=4, color=MUTED)
+    _add_style(doc, CONTENTS, after=3, before=6).font.bold = True
+    _add_style(doc, SUBCONTENTS, after=2).paragraph_format.left_indent = Mm(8)
+    recommendation = _add_style(doc, RECOMMENDATION, before=6, after=8, tint=True)
+    recommendation.paragraph_format.left_indent = Mm(3)
+    recommendation.paragraph_format.keep_together = True
+    stamp = _add_style(doc, STAMP, size=28, after=4, box=True)
+    stamp.font.bold = True
+    stamp.font.color.rgb = ACCENT
+    stamp.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    stamp.paragraph_format.left_indent = stamp.paragraph_format.right_indent = Mm(3)
+
+
+def _add_style(doc, name, *, size=None, before=None, after=None, color=None, tint=False, box=False):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    if tint or box:  # borders and shading come first in a paragraph's properties
+        p_pr = style.element.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        for side in ("top", "left", "bottom", "right") if box else ("left",):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:val"), "single")
+            edge.set(qn("w:sz"), "18" if box else "24")
+            edge.set(qn("w:space"), "6" if box else "8")
+            edge.set(qn("w:color"), ACCENT_HEX)
+            borders.append(edge)
+        p_pr.append(borders)
+        if tint:
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:color"), "auto")
+            shading.set(qn("w:fill"), TINT_HEX)
+            p_pr.append(shading)
+    if size:
+        style.font.size = Pt(size)
+    if color:
+        style.font.color.rgb = color
+    if before is not None:
+        style.paragraph_format.space_before = Pt(before)
+    if after is not None:
+        style.paragraph_format.space_after = Pt(after)
+    return style
+
+
+def _properties(doc, report: AdviceReport) -> None:
+    properties = doc.core_properties
+    properties.title = report.title
+    properties.subject = f"Advies aan: {report.addressee}"
+    properties.author = properties.last_modified_by = "brainstorm"
+    properties.comments = ""
+    properties.keywords = "adviesrapport; brainstorm; " + (
+        "definitief" if report.final else "concept"
+    )
+    properties.language = "nl-NL"
+    moment = report.generated_at
+    if moment.tzinfo is not None:  # the file stores UTC
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    properties.created = properties.modified = moment
+    properties.revision = 1

@@ -18,7 +18,12 @@ from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
 from brainstorm.sessions.models import BrainstormSession, Idea, Participant
 from brainstorm.sessions.services import participant_count, visible_ideas, vote_counts
 from brainstorm.timeutil import to_local, utcnow
-from brainstorm.workspace.services import cluster_votes, members_by_cluster, ordered_clusters
+from brainstorm.workspace.services import (
+    action_label,
+    cluster_votes,
+    members_by_cluster,
+    ordered_clusters,
+)
 
 AUDIENCES = {
     "alles": "Alle betrokkenen",
@@ -221,7 +226,8 @@ def _audit_text(event: SessionEvent) -> str:
     payload = event.payload
     if event.name == "clusters_updated":
         change = payload.get("change") or {}
-        return " ".join(filter(None, [change.get("action", ""), change.get("text", "")]))
+        label = action_label(change.get("action", "")) if change.get("action") else ""
+        return ": ".join(filter(None, [label, change.get("text", "")]))
     if event.name == "phase_changed":
         return f"fase: {payload.get('phase', '')}"
     idea = payload.get("idea") or {}

@@ -10,6 +10,8 @@ from brainstorm.extensions import db
 from brainstorm.reports import services
 from brainstorm.reports.docx import render_docx
 from brainstorm.reports.forms import ReportSettingsForm
+from brainstorm.reports.markdown import render_markdown_file
+from brainstorm.reports.pdf import render_pdf
 from brainstorm.reports.tables import render_csv_zip, render_xlsx
 from brainstorm.sessions.models import BrainstormSession
 
@@ -22,12 +24,14 @@ FORMATS = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         render_docx,
     ),
+    "pdf": ("PDF", "application/pdf", render_pdf),
     "xlsx": (
         "Excel (XLSX)",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         render_xlsx,
     ),
     "zip": ("CSV (zip)", "application/zip", render_csv_zip),
+    "md": ("Markdown", "text/markdown", render_markdown_file),  # Werkzeug adds "; charset=utf-8"
 }
 
 

@@ -408,11 +408,12 @@ def undo(bs: BrainstormSession, actor: User) -> str:
         if i in existing
     )
     db.session.delete(step)
-    _broadcast(bs, [scope], actor, "undo", _action_name(step.action), coords=True)
+    _broadcast(bs, [scope], actor, "undo", action_label(step.action), coords=True)
     return step.action
 
 
-def _action_name(action: str) -> str:
+def action_label(action: str) -> str:
+    """A workspace change in words ("clusters samenvoegen"), for the log and the report."""
     return {
         "run": _("clusteren"),
         "move_idea": _("vraagstuk verplaatsen"),
@@ -426,6 +427,10 @@ def _action_name(action: str) -> str:
         "deepen": _("verdieping"),
         "order_by_votes": _("sorteren op stemmen"),
         "delete": _("cluster verwijderen"),
+        "move_cluster": _("volgorde wijzigen"),
+        "undo": _("ongedaan maken"),
+        "assign_new": _("nieuwe vraagstukken ingedeeld"),
+        "return": _("groepen terug in de plenaire sessie"),
     }.get(action, action)
 
 

@@ -3,15 +3,18 @@ recommendations, counts, audience, names only by consent, Dutch characters, draf
 
 import csv
 import io
+import subprocess
 import zipfile
 from uuid import uuid4
 
 import docx
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
 
 from brainstorm.accounts import services as accounts
-from brainstorm.accounts.models import TeamRole
+from brainstorm.accounts.models import TeamRole, User
 from brainstorm.extensions import db
 
 IDEAS = [
@@ -138,11 +141,280 @@ def test_the_facilitator_marks_it_final_and_staff_cannot_change_it(shaped, make_
     assert not bs.report_final
 
 
+def pdf_text(data: bytes) -> tuple[PdfReader, str]:
+    """The PDF's text with whitespace made single (lines wrap anywhere in a PDF)."""
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return reader, " ".join(text.split())
+
+
+def test_pdf_keeps_the_order_the_recommendation_and_dutch_characters(shaped):
+    bs, staff = shaped
+    response = staff.get(f"/sessions/{bs.id}/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="adviesrapport-brainstormsessie-rato-alles-2026-12-14.pdf"'
+    )
+    reader, text = pdf_text(response.data)
+    assert reader.metadata.title == "Adviesrapport: Brainstormsessie RATO"
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "nl"  # tagged (PDF/UA)
+    headings = [text.index(f"{n}. {title}") for n, title in enumerate(ORDER, start=1)]
+    assert headings == sorted(headings)  # the facilitator's order
+    assert "Aanbeveling: Eén uur per week extra voor elke schoolopleider" in text
+    assert "coördinatie" in text and "naïeve" in text and "Financiële" in text
+    assert "Dit advies komt van 2 programmaleiders uit po en mbo." in text
+    assert "Anouk Visser" in text  # she agreed to be named
+    assert "Geheim Persoon" not in text
+    assert f"pagina 1 van {len(reader.pages)}" in text
+    assert "Brainstormsessie RATO" in reader.pages[1].extract_text()  # the running header
+    ocw = staff.get(f"/sessions/{bs.id}/report.pdf?audience=ocw")
+    assert "-ocw-2026-12-14.pdf" in ocw.headers["Content-Disposition"]
+    _reader, ocw_text = pdf_text(ocw.data)
+    assert "1. Werkdruk" in ocw_text and "2. Zij-instroom en coördinatie" in ocw_text
+    assert "3. Stage" not in ocw_text
+
+
+def test_pdf_says_concept_on_every_page_until_the_facilitator_marks_it_final(shaped, login):
+    bs, staff = shaped
+    reader, _text = pdf_text(staff.get(f"/sessions/{bs.id}/report.pdf").data)
+    assert all("CONCEPT" in page.extract_text() for page in reader.pages)
+    facilitator = login(db.session.get(User, bs.event.created_by_id))
+    marked = facilitator.post(
+        f"/sessions/{bs.id}/report",
+        data={"introduction": "Definitief advies.", "final": "y"},
+    )
+    assert marked.status_code == 302
+    _reader, text = pdf_text(staff.get(f"/sessions/{bs.id}/report.pdf").data)
+    assert "Definitief advies." in text
+    assert "concept" not in text.lower()
+
+
+def test_pdf_first_page_is_not_blank(shaped, tmp_path):
+    bs, staff = shaped
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(staff.get(f"/sessions/{bs.id}/report.pdf").data)
+    page_one = ["-f", "1", "-l", "1", "-singlefile", str(pdf), str(tmp_path / "page")]
+    subprocess.run(["pdftoppm", "-png", "-r", "50", *page_one], check=True)
+    with Image.open(tmp_path / "page.png") as png:
+        assert png.size == (414, 585)  # A4 at 50 dpi
+        data = png.convert("RGB").tobytes()
+    pixels = list(zip(data[0::3], data[1::3], data[2::3], strict=True))
+    ink = sum(1 for r, g, b in pixels if min(r, g, b) < 200)
+    accent = sum(1 for r, g, b in pixels if abs(r - 0x15) + abs(g - 0x42) + abs(b - 0x73) < 40)
+    assert ink > len(pixels) * 0.05  # text and the accent band, not an empty page
+    assert accent > len(pixels) * 0.03  # the accent band across the top
+
+
 def test_a_participant_asking_for_a_report_is_refused(shaped, app):
     bs, _staff = shaped
     participant = app.test_client()
     participant.post("/join", data={"code": bs.join_code, "display_name": "Nieuwsgierig"})
-    for fmt in ("docx", "xlsx", "zip"):
+    for fmt in ("docx", "pdf", "xlsx", "zip"):
         response = participant.get(f"/sessions/{bs.id}/report.{fmt}")
         assert response.status_code in (302, 401, 403)
         assert response.status_code != 200
+
+
+# --- DOCX: finished enough to forward; Markdown: the same report as text ---------------------
+
+
+def voted_with_a_poll(bs):
+    """Anouk puts a dot on the first vraagstuk and on "Werkdruk"; a pre-session poll with two
+    answers. Returns the facilitator."""
+    from brainstorm.polls import services as polls
+    from brainstorm.reports import services as reports
+    from brainstorm.sessions import services as sessions
+    from brainstorm.sessions.models import Idea, Participant, Phase
+    from brainstorm.workspace.models import Cluster
+
+    facilitator = db.session.get(User, bs.event.created_by_id)
+    bs.event.location = "Utrecht, Jaarbeurs"
+    sessions.set_phase(bs, facilitator, Phase.VOTING)
+    anouk = db.session.scalars(db.select(Participant).filter_by(display_name="Anouk Visser")).one()
+    first = db.session.scalars(db.select(Idea).filter_by(text=IDEAS[0])).one()
+    sessions.vote(bs, anouk, first.id)
+    werkdruk = db.session.scalars(db.select(Cluster).filter_by(title="Werkdruk")).one()
+    workspace_vote(bs, anouk, werkdruk.id)
+    poll = polls.create_poll(bs.event, facilitator, "Peiling vooraf")
+    question = polls.add_question(
+        poll, facilitator, polls.QuestionData("single", "Uit welke sector komt u?", ["po", "mbo"])
+    )
+    polls.submit_response(poll, "respondent-1", {question.id: 0})
+    polls.submit_response(poll, "respondent-2", {question.id: 1})
+    # The fixture saved the settings without a poll; the facilitator now chooses this one.
+    reports.save_report_settings(bs, bs.report_introduction, [poll.id], final=False)
+    return facilitator
+
+
+def workspace_vote(bs, participant, cluster_id):
+    from brainstorm.workspace import services as workspace
+
+    workspace.vote_cluster(bs, participant, cluster_id)
+
+
+def docx_of(client, bs) -> tuple[docx.document.Document, str]:
+    """The document and its main XML (tables, fields and all)."""
+    data = client.get(f"/sessions/{bs.id}/report.docx").data
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    return docx.Document(io.BytesIO(data)), xml
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_docx_title_page_contents_themes_charts_and_appendices(shaped):
+    bs, staff = shaped
+    voted_with_a_poll(bs)
+    document, xml = docx_of(staff, bs)
+    paragraphs = document.paragraphs
+    styles = [p.style.name for p in paragraphs]
+
+    title_page = [p.text for p in paragraphs[: styles.index("Heading 1")]]
+    assert title_page[:2] == [
+        "CONCEPT",
+        "Dit rapport is een concept: de facilitator heeft het nog niet definitief gemaakt.",
+    ]
+    for line in (
+        "Adviesrapport: Brainstormsessie RATO",
+        "Aan: Alle betrokkenen",
+        "Sessie: Vraagstukken Samen Opleiden",
+        "Datum: maandag 14 december 2026, 15.30 uur",
+        "Locatie: Utrecht, Jaarbeurs",
+        "Deelnemers: 2 deelnemers, 6 vraagstukken",
+    ):
+        assert line in title_page
+    assert paragraphs[styles.index("Heading 1")].text == "Inhoud"
+
+    contents = [p.text for p in paragraphs if p.style.name in ("Inhoud 1", "Inhoud 2")]
+    assert contents == [
+        "Inleiding",
+        "Deelname",
+        "Thema's",
+        *[f"{n}. {title}" for n, title in enumerate(ORDER, start=1)],
+        "Uitkomsten van de polls",
+        "Bijlage: alle invoer",
+        "Bijlage: verloop van moderatie en clustering",
+    ]
+    assert "instrText" not in xml and 'instr="TOC' not in xml  # written out, not a field
+    sections = [p.text for p in paragraphs if p.style.name == "Heading 1"]
+    assert sections == ["Inhoud", *contents[:3], *contents[-3:]]
+
+    recommendation = [p.text for p in paragraphs if p.style.name == "Aanbeveling"]
+    assert recommendation == ["Aanbeveling: Eén uur per week extra voor elke schoolopleider"]
+    # Traceability: under each theme the vraagstukken it rests on, with their votes.
+    cited, theme = {}, None
+    for p in paragraphs:
+        if p.style.name == "Heading 2":
+            theme = p.text
+        elif p.style.name == "List Bullet" and theme:
+            cited.setdefault(theme, []).append(p.text)
+    assert list(cited)[:3] == [f"{n}. {title}" for n, title in enumerate(ORDER, start=1)]
+    everything = [text for theme in list(cited)[:3] for text in cited[theme]]
+    assert sorted(t.removesuffix(" (1 stem)") for t in everything) == sorted(IDEAS)
+    assert f"{IDEAS[0]} (1 stem)" in everything
+    werkdruk = len(cited["1. Werkdruk"])
+    meta = paragraphs[styles.index("Heading 2") + 1].text  # under the heading: votes, size
+    assert meta == f"1 stem · {werkdruk} vraagstuk{'ken' if werkdruk != 1 else ''}"
+    assert sum(p.text == "Gebaseerd op deze vraagstukken:" for p in paragraphs) == 3
+
+    # The votes per theme and the poll question as charts (with a description), and tables.
+    assert len(document.inline_shapes) == 2
+    assert 'descr="Staafdiagram: stemmen per thema' in xml
+    tables = [table_rows(t) for t in document.tables]
+    assert [["Sector", "Deelnemers"], ["po", "1"], ["mbo", "1"]] in tables
+    assert [["Keuze", "Aantal", "Percentage"], ["po", "1", "50%"], ["mbo", "1", "50%"]] in tables
+    appendix = next(t for t in tables if t[0][:2] == ["Nr.", "Vraagstuk"])
+    assert [row[1] for row in appendix[1:]] == IDEAS  # as sent, in order
+    assert {row[-1] for row in appendix[1:]} == {"op het bord"}
+    audit = next(t for t in tables if t[0] == ["Tijd", "Wie", "Wat"])
+    assert len(audit) > 1
+
+    text = "\n".join(p.text for p in paragraphs)
+    assert "Met naam (met hun toestemming): Anouk Visser" in text
+    assert "Geheim Persoon" not in xml  # nowhere: not in tables, not in the appendix
+    for word in ("coördinatie", "naïeve", "Financiële", "Eén", "één uur"):
+        assert word in xml
+    assert document.sections[0].page_width.mm == pytest.approx(210, abs=0.5)  # A4
+    assert document.core_properties.author == "brainstorm"
+
+
+def test_docx_says_concept_in_every_header_until_the_facilitator_marks_it_final(shaped, login):
+    bs, staff = shaped
+    document, _xml = docx_of(staff, bs)
+    assert all("CONCEPT" in s.header.paragraphs[0].text for s in document.sections)
+    assert document.paragraphs[0].text == "CONCEPT"
+    facilitator = login(db.session.get(User, bs.event.created_by_id))
+    marked = facilitator.post(
+        f"/sessions/{bs.id}/report", data={"introduction": "Definitief advies.", "final": "y"}
+    )
+    assert marked.status_code == 302
+    document, xml = docx_of(staff, bs)
+    assert "CONCEPT" not in xml and "concept" not in xml.lower()
+    headers = [p.text for s in document.sections for p in s.header.paragraphs]
+    assert headers == ["Adviesrapport: Brainstormsessie RATO"]
+    assert "concept" not in " ".join(headers).lower()
+    assert document.paragraphs[0].text == "Adviesrapport: Brainstormsessie RATO"
+    assert "Definitief advies." in [p.text for p in document.paragraphs]
+
+
+def test_docx_without_votes_or_polls_has_no_empty_charts(shaped):
+    bs, staff = shaped
+    document, _xml = docx_of(staff, bs)
+    assert len(document.inline_shapes) == 0
+    assert "Uitkomsten van de polls" not in [p.text for p in document.paragraphs]
+
+
+def test_markdown_has_the_report_in_order_with_recommendation_and_traceability(shaped, login):
+    bs, staff = shaped
+    voted_with_a_poll(bs)
+    response = staff.get(f"/sessions/{bs.id}/report.md")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="adviesrapport-brainstormsessie-rato-alles-2026-12-14.md"'
+    )
+    text = response.data.decode("utf-8")
+    assert text.startswith("> **Concept**\n")
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Adviesrapport: Brainstormsessie RATO",
+        "## Inhoud",
+        "## Inleiding",
+        "## Deelname",
+        "## Thema's",
+        *[f"### {n}. {title}" for n, title in enumerate(ORDER, start=1)],
+        "## Uitkomsten van de polls",
+        "### Peiling vooraf",
+        "## Bijlage: alle invoer",
+        "## Bijlage: verloop van moderatie en clustering",
+    ]
+    assert "- **Aan:** Alle betrokkenen\n" in text
+    assert "- **Datum:** maandag 14 december 2026, 15.30 uur\n" in text
+    assert "- Thema's\n  1. Werkdruk\n  2. Zij-instroom en coördinatie\n  3. Stage\n" in text
+    assert "**Aanbeveling:** Eén uur per week extra voor elke schoolopleider" in text
+    assert text.count("**Gebaseerd op deze vraagstukken:**") == 3
+    themes = text.split("## Thema's")[1].split("## Uitkomsten")[0]
+    for idea in IDEAS:
+        assert f"\n- {idea}" in themes  # every vraagstuk cited under its theme
+    assert f"\n- {IDEAS[0]} (1 stem)\n" in themes
+    assert "| Keuze | Aantal | Percentage |\n| --- | ---: | ---: |\n| po | 1 | 50% |" in text
+    assert "| Nr. | Vraagstuk | Stemmen | Status |" in text
+    assert "**Met naam (met hun toestemming):** Anouk Visser" in text
+    assert "Geheim Persoon" not in text
+    assert "naïeve" in text and "Financiële" in text
+
+    facilitator = login(db.session.get(User, bs.event.created_by_id))
+    facilitator.post(f"/sessions/{bs.id}/report", data={"introduction": "Klaar.", "final": "y"})
+    final = staff.get(f"/sessions/{bs.id}/report.md").data.decode("utf-8")
+    assert final.startswith("# Adviesrapport: Brainstormsessie RATO\n")
+    assert "concept" not in final.lower()
+
+
+def test_a_participant_asking_for_the_markdown_is_refused(shaped, app):
+    bs, _staff = shaped
+    participant = app.test_client()
+    participant.post("/join", data={"code": bs.join_code, "display_name": "Nieuwsgierig"})
+    response = participant.get(f"/sessions/{bs.id}/report.md")
+    assert response.status_code in (302, 401, 403)

@@ -1,0 +1,27 @@
+"""Render an AdviceReport as PDF: the preview's own HTML (templates/reports/document.html with
+its print stylesheet), laid out by WeasyPrint. Needs Debian's Pango (see the Makefile)."""
+
+from flask import render_template
+from flask_babel import force_locale
+from weasyprint import HTML
+
+from brainstorm.reports.services import AdviceReport
+
+
+def report_html(report: AdviceReport) -> str:
+    """The standalone print page. Dutch whatever the visitor's language, like the DOCX."""
+    with force_locale("nl"):
+        return render_template("reports/document.html", report=report)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay out the page as tagged PDF/UA-1 (headings, lists and tables readable by a screen
+    reader, as government documents must be). No Flask here; the page names no external
+    file, so nothing is fetched."""
+    return HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_pdf(report: AdviceReport) -> bytes:
+    """The report as PDF bytes. Needs the app context for the template: the view calls it via
+    run_blocking, which carries the caller's context into gevent's worker thread."""
+    return html_to_pdf(report_html(report))

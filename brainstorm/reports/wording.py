@@ -1,0 +1,242 @@
+"""The report's Dutch wording, shared by the DOCX and the Markdown (the HTML template has the
+same words): dates, counts, how a vraagstuk is cited, the contents and the poll tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from brainstorm.reports.services import AdviceReport, ReportIdea, ReportPollQuestion
+
+MONTHS = [
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+]  # fmt: skip
+WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+
+# Section headings, in the order of the document.
+INTRODUCTION = "Inleiding"
+PARTICIPATION = "Deelname"
+THEMES = "Thema's"
+UNCLUSTERED = "Niet ingedeelde vraagstukken"
+POLLS = "Uitkomsten van de polls"
+RAW_INPUT = "Bijlage: alle invoer"
+AUDIT = "Bijlage: verloop van moderatie en clustering"
+BASIS = "Gebaseerd op deze vraagstukken:"
+NOT_CLUSTERED = "De vraagstukken zijn nog niet geclusterd. Het rapport bevat ze dan als één lijst."
+NAMED = "Met naam (met hun toestemming)"
+DRAFT_NOTE = "Dit rapport is een concept: de facilitator heeft het nog niet definitief gemaakt."
+
+
+def dutch_date(moment: datetime) -> str:
+    """14 december 2026"""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def dutch_day(moment: datetime) -> str:
+    """maandag 14 december 2026, 15.30 uur (the time only when there is one)"""
+    day = f"{WEEKDAYS[moment.weekday()]} {dutch_date(moment)}"
+    return f"{day}, {moment:%H.%M} uur" if (moment.hour, moment.minute) != (0, 0) else day
+
+
+def dutch_number(value: float | int | None) -> str:
+    """3.45 -> "3,45"; None -> "–"."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}".rstrip("0").replace(".", ",")
+    return str(int(value))
+
+
+def count(number: int, one: str, many: str) -> str:
+    """count(1, "stem", "stemmen") -> "1 stem"."""
+    return f"{number} {one if number == 1 else many}"
+
+
+def votes(number: int) -> str:
+    return count(number, "stem", "stemmen")
+
+
+def answers(number: int) -> str:
+    return count(number, "antwoord", "antwoorden")
+
+
+def title_facts(report: AdviceReport) -> list[tuple[str, str]]:
+    """The title page's lines: Aan, Sessie, Datum, Locatie, Deelnemers."""
+    facts = [
+        ("Aan", report.addressee),
+        ("Sessie", report.session_title),
+        ("Datum", dutch_day(report.event_start)),
+    ]
+    if report.location:
+        facts.append(("Locatie", report.location))
+    facts.append(
+        (
+            "Deelnemers",
+            f"{count(report.participants, 'deelnemer', 'deelnemers')}, "
+            f"{count(report.idea_count, 'vraagstuk', 'vraagstukken')}",
+        )
+    )
+    return facts
+
+
+def contents(report: AdviceReport) -> list[tuple[int, int | None, str]]:
+    """The written contents list as (level, number, text): sections at level 0, the themes
+    (numbered as in the report) at level 1."""
+    entries: list[tuple[int, int | None, str]] = []
+    if report.introduction.strip():
+        entries.append((0, None, INTRODUCTION))
+    entries += [(0, None, PARTICIPATION), (0, None, THEMES)]
+    entries += [(1, n, c.title) for n, c in enumerate(report.clusters, start=1)]
+    if report.unclustered:
+        entries.append((1, None, UNCLUSTERED))
+    if report.polls:
+        entries.append((0, None, POLLS))
+    entries += [(0, None, RAW_INPUT), (0, None, AUDIT)]
+    return entries
+
+
+def paragraphs(text: str) -> list[str]:
+    """The facilitator's text split at blank lines."""
+    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+def cluster_meta(cluster) -> str:
+    """ "12 stemmen · 8 vraagstukken" (votes only when there are any)."""
+    parts = [votes(cluster.votes)] if cluster.votes else []
+    parts.append(count(len(cluster.ideas), "vraagstuk", "vraagstukken"))
+    return " · ".join(parts)
+
+
+def idea_notes(idea: ReportIdea) -> str:
+    """Where a vraagstuk came from and how it was received:
+    "groep Noord, uit de poll, 3 stemmen"."""
+    notes = [
+        f"groep {idea.group}" if idea.group else "",
+        "uit de poll" if idea.source == "poll" else "",
+        votes(idea.votes) if idea.votes else "",
+    ]
+    return ", ".join(note for note in notes if note)
+
+
+def origin(idea: ReportIdea) -> str:
+    """The appendix's origin column: "groep Noord, uit de poll" ("" for the plenary)."""
+    notes = [
+        f"groep {idea.group}" if idea.group else "",
+        "uit de poll" if idea.source == "poll" else "",
+    ]
+    return ", ".join(note for note in notes if note)
+
+
+def status(idea: ReportIdea) -> str:
+    """The appendix's status column: what became of a vraagstuk."""
+    return idea.status or "op het bord"
+
+
+def raw_input_table(report: AdviceReport) -> list[list[str]]:
+    """The appendix of everything sent, with a header row (no origin column when everything
+    came from the plenary)."""
+    with_origin = any(origin(idea) for idea in report.raw_input)
+    header = ["Nr.", "Vraagstuk"] + (["Herkomst"] if with_origin else []) + ["Stemmen", "Status"]
+    return [header] + [
+        [str(n), idea.text]
+        + ([origin(idea)] if with_origin else [])
+        + [str(idea.votes), status(idea)]
+        for n, idea in enumerate(report.raw_input, start=1)
+    ]
+
+
+def audit_table(report: AdviceReport) -> list[list[str]]:
+    """The audit trail with a header row: time, who, what."""
+    return [["Tijd", "Wie", "Wat"]] + [
+        [audit_time(entry.at), entry.who, entry.what] for entry in report.audit
+    ]
+
+
+def participation_tables(report: AdviceReport) -> list[tuple[str, list[list[str]]]]:
+    """Participants (and registrations, when there are any) per sector and per partnership,
+    as (caption, rows with a header row)."""
+    tables = []
+    for caption, kind, present, registered in (
+        (
+            "Deelnemers per sector",
+            "Sector",
+            report.participants_by_sector,
+            report.registered_by_sector,
+        ),
+        (
+            "Deelnemers per partnerschap",
+            "Partnerschap",
+            report.participants_by_partnership,
+            report.registered_by_partnership,
+        ),
+    ):
+        keys = list(present) + [key for key in registered if key not in present]
+        if not keys:
+            continue
+        with_registered = bool(report.registered_by_sector or report.registered_by_partnership)
+        header = [kind, "Deelnemers"] + (["Aangemeld"] if with_registered else [])
+        rows = [
+            [key, str(present.get(key, 0))]
+            + ([str(registered.get(key, 0))] if with_registered else [])
+            for key in keys
+        ]
+        tables.append((caption, [header, *rows]))
+    return tables
+
+
+def numeric_columns(rows: list[list[str]]) -> tuple[int, ...]:
+    """The columns whose cells below the header are all numbers (aligned right)."""
+    body = rows[1:]
+    return tuple(
+        column
+        for column in range(len(rows[0]))
+        if body and all(row[column].rstrip("%").replace(",", "").isdigit() for row in body)
+    )
+
+
+def poll_table(question: ReportPollQuestion) -> list[list[str]]:
+    """A question's results as a table with a header row; [] for open answers (a list) and
+    for questions without answers."""
+    results = question.results or {}
+    if not question.respondents:
+        return []
+    kind = question.type
+    if kind in ("single", "multiple"):
+        return [["Keuze", "Aantal", "Percentage"]] + [
+            [o["label"], str(o["count"]), f"{o['percent']}%"] for o in results.get("options", [])
+        ]
+    if kind == "ranking":
+        return [["Plaats", "Keuze", "Punten"]] + [
+            [str(o["place"]), o["label"], str(o["points"])] for o in results.get("options", [])
+        ]
+    if kind == "scale":
+        return [["Score", "Aantal"]] + [
+            [str(d["value"]), str(d["count"])] for d in results.get("distribution", [])
+        ]
+    if kind == "words":
+        return [["Woord", "Aantal"]] + [
+            [w["text"], str(w["count"])] for w in results.get("words", [])
+        ]
+    if kind == "open" or not question.lines:
+        return []
+    # A type this module does not know: the shared result lines, one per row.
+    return [["Uitkomst"]] + [[line] for line in question.lines]
+
+
+def poll_summary(question: ReportPollQuestion) -> str:
+    """A line under a scale: "Gemiddelde 3,4 · mediaan 3"; "" for other types."""
+    results = question.results or {}
+    if question.type != "scale" or results.get("mean") is None:
+        return ""
+    return f"Gemiddelde {dutch_number(results['mean'])} · mediaan {dutch_number(results['median'])}"
+
+
+def open_answers(question: ReportPollQuestion) -> list[str]:
+    """The written answers of an open question (as the results hold them)."""
+    if question.type != "open":
+        return []
+    return list((question.results or {}).get("answers", [])) or list(question.lines)
+
+
+def audit_time(moment: datetime) -> str:
+    return f"{moment:%d-%m %H:%M}"

@@ -1,0 +1,24 @@
+"""The advice report as PDF, downloaded in Chromium from the real gevent server: WeasyPrint runs
+in gevent's worker thread, where the template still needs Flask's context."""
+
+import io
+
+from pypdf import PdfReader
+
+from tests.e2e.test_session_browser import log_in
+
+
+def test_staff_download_the_report_as_pdf(live_server, new_page):
+    page = new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server['url']}/sessions/{live_server['session_id']}/report")
+    with page.expect_download() as download:
+        page.locator("#download-pdf").click()
+    assert download.value.suggested_filename == (
+        "adviesrapport-brainstormsessie-rato-alles-2026-12-14.pdf"
+    )
+    with open(download.value.path(), "rb") as file:
+        reader = PdfReader(io.BytesIO(file.read()))
+    text = " ".join(" ".join(sheet.extract_text() for sheet in reader.pages).split())
+    assert "Adviesrapport: Brainstormsessie RATO" in text and "CONCEPT" in text
+    assert not page.errors
