@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -238,6 +239,10 @@ def export(poll_id: int, fmt: str):
 # --- the public side ------------------------------------------------------------------------
 
 
+def _limit_key() -> str:
+    return f"{get_remote_address()}/{session.get('poll_visitor', '')}"
+
+
 def _respondent(poll: Poll) -> str:
     """Who answers: the registrant behind a personal link (?aanmelding=<token>), else this
     browser (a random id in the signed session cookie)."""
@@ -277,7 +282,10 @@ def _raw_answers(poll: Poll) -> dict[int, object]:
 
 @bp.route("/p/<slug>", methods=["GET", "POST"])
 @allow("public")
-@limiter.limit("30 per minute", methods=["POST"])
+# A whole school behind one NAT shares an address: a generous limit per address, and a tight
+# one per browser (the respondent cookie), so one person cannot flood the poll.
+@limiter.limit("300 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"], key_func=lambda: _limit_key())
 def answer(slug: str):
     """The public poll before the session: no account, one response per person."""
     try:
@@ -296,8 +304,9 @@ def answer(slug: str):
             flash(error.message, "error")
         else:
             return redirect(url_for("polls.thanks", slug=slug))
-    known = "poll_visitor" in session or request.args.get("aanmelding")
-    given = services.answers_of(poll, _respondent(poll)) if known else {}
+    # The respondent cookie is set with the form, so the per-browser limit holds from the
+    # first answer on.
+    given = services.answers_of(poll, _respondent(poll))
     return render_template(
         "polls/answer.html",
         poll=poll,

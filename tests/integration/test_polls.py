@@ -345,3 +345,44 @@ def test_the_confirmation_page_links_to_the_poll_with_the_personal_link(built, a
     )
     page = app.test_client().get(f"/aanmelding/{registration.token}").get_data(as_text=True)
     assert f"/p/{poll.slug}?aanmelding={registration.token}" in page
+
+
+def test_one_browser_is_limited_but_a_school_behind_one_address_is_not(tmp_path):
+    from datetime import date, time
+
+    from brainstorm import create_app
+    from brainstorm.accounts import services as accounts
+    from brainstorm.accounts.models import Role
+    from brainstorm.events.services import create_event
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}",
+            "ASYNC_MODE": "threading",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        user = accounts.create_user("f@example.org", "correct horse battery", Role.FACILITATOR)
+        event = create_event(user, "Peiling", date(2027, 1, 5), time(9), time(10))
+        poll = polls.create_poll(event, user, "Vooraf")
+        question = polls.add_question(
+            poll, user, polls.QuestionData(type="scale", text="Hoe urgent?")
+        )
+        url, data = f"/p/{poll.slug}", {f"q{question.id}": "3"}
+        eager = app.test_client()
+        eager.get(url)
+        codes = [eager.post(url, data=data).status_code for _ in range(11)]
+        assert codes[:10] == [302] * 10 and codes[10] == 429
+        assert "te vaak geprobeerd" in eager.post(url, data=data).get_data(as_text=True)
+        # Twenty colleagues on the same school network (one address) each get through.
+        for _ in range(20):
+            colleague = app.test_client()
+            colleague.get(url)
+            assert colleague.post(url, data=data).status_code == 302
+        db.session.remove()
