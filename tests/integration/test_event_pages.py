@@ -195,3 +195,12 @@ def test_team_and_duplicate(event, organiser, make_user):
     assert response.status_code == 302 and copy.id != event.id
     assert [i.title for i in copy.agenda] == ["Welkom", "Brainstorm", "Afsluiting"]
     assert copy.questions[0].label == "Welke deelsessie?" and not copy.published
+
+
+def test_page_titles_are_plain_text(event, organiser, app):
+    _user, client = organiser
+    for url in (f"/events/{event.id}/manage", f"/evenementen/{event.id}", "/evenementen"):
+        head = client.get(url).get_data(as_text=True).split("</title>")[0]
+        title = head.split("<title>")[1]
+        assert "<" not in title
+        assert "Brainstormsessie RATO" in title or url == "/evenementen"
