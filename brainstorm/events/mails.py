@@ -141,6 +141,15 @@ def invite_event(event: Event) -> int:
     return count
 
 
+def invite_now(event: Event) -> tuple[int, int, int]:
+    """The organiser's button: this event's invitations now (its live session must exist),
+    then everything waiting in the outbox. Returns (queued, sent, failed)."""
+    live_session_of(event)
+    queued = invite_event(event)
+    sent, failed = mail.deliver_pending()
+    return queued, sent, failed
+
+
 def _registered(event: Event) -> list[Registration]:
     query = select(Registration).filter_by(
         event_id=event.id, status=RegistrationStatus.REGISTERED, purged_at=None

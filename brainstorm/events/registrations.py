@@ -145,14 +145,18 @@ def find_registration(token: str) -> Registration:
     return registration
 
 
-def cancel(registration: Registration, now: datetime | None = None) -> Registration | None:
-    """Cancel; a place that comes free goes to the first on the waiting list (returned)."""
-    if registration.status == RegistrationStatus.CANCELLED:
-        return None
+def cancel(
+    registration: Registration, now: datetime | None = None, *, forget: bool = False
+) -> Registration | None:
+    """Cancel (with `forget` the personal data goes too); a place that comes free goes to the
+    first on the waiting list (returned)."""
     had_place = registration.status == RegistrationStatus.REGISTERED
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = now or utcnow()
-    registration.waiting_since = None
+    if registration.status != RegistrationStatus.CANCELLED:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now or utcnow()
+        registration.waiting_since = None
+    if forget:
+        mails.forget(registration)
     promoted = None
     if had_place:
         promoted = db.session.scalar(

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from brainstorm import mail
 from brainstorm.accounts.access import allow
 from brainstorm.accounts.identity import remember_participant
 from brainstorm.accounts.services import can_facilitate, can_read_reports
@@ -178,10 +177,9 @@ def cancel_registration(token: str):
     """Cancel one's own registration (and, if asked, remove one's data); the first on the
     waiting list moves up."""
     registration = _registration(token)
-    registrations.cancel(registration)
-    if request.form.get("forget") == "1":
-        mails.forget(registration)
-        db.session.commit()
+    forget = request.form.get("forget") == "1"
+    registrations.cancel(registration, forget=forget)
+    if forget:
         flash(_("Je aanmelding is geannuleerd en je gegevens zijn verwijderd."), "success")
     else:
         flash(_("Je aanmelding is geannuleerd."), "success")
@@ -314,12 +312,10 @@ def send_invitations(event_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        mails.live_session_of(event)
+        queued, sent, failed = mails.invite_now(event)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("events.registrants", event_id=event.id))
-    queued = mails.invite_event(event)
-    sent, failed = mail.deliver_pending()
     if failed:
         flash(
             _("%(n)d mails konden niet worden verstuurd; ze blijven klaarstaan.", n=failed), "error"

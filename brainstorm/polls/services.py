@@ -398,13 +398,15 @@ def export_rows(poll: Poll) -> list[list[Any]]:
     """One row per answer: respondent number, question, answer as readable text."""
     rows: list[list[Any]] = [[_("Respondent"), _("Nr."), _("Vraag"), _("Antwoord")]]
     numbers: dict[str, int] = {}
-    for question in poll.questions:
-        query = select(Answer).filter_by(question_id=question.id).order_by(Answer.id)
-        for answer in db.session.scalars(query):
-            number = numbers.setdefault(answer.respondent, len(numbers) + 1)
-            rows.append(
-                [number, question.position + 1, question.text, _readable(question, answer.value)]
-            )
+    by_id = {question.id: question for question in poll.questions}
+    query = select(Answer).where(Answer.question_id.in_(by_id)).order_by(Answer.id)
+    # Question by question in the poll's order, each question's answers as they came.
+    for answer in sorted(db.session.scalars(query), key=lambda a: by_id[a.question_id].position):
+        question = by_id[answer.question_id]
+        number = numbers.setdefault(answer.respondent, len(numbers) + 1)
+        rows.append(
+            [number, question.position + 1, question.text, _readable(question, answer.value)]
+        )
     return rows
 
 
@@ -451,14 +453,9 @@ def import_open_answers(poll: Poll, bs: BrainstormSession, actor: User) -> int:
     """Open answers of a pre-session poll become vraagstukken of a live session (once each)."""
     if bs.event_id != poll.event_id:
         raise InputError(_("Kies een sessie van hetzelfde evenement."))
-    questions = [q for q in poll.questions if q.type == QuestionType.OPEN]
-    answers = [
-        answer
-        for q in questions
-        for answer in db.session.scalars(
-            select(Answer).filter_by(question_id=q.id).order_by(Answer.id)
-        )
-    ]
+    open_ids = [q.id for q in poll.questions if q.type == QuestionType.OPEN]
+    query = select(Answer).where(Answer.question_id.in_(open_ids)).order_by(Answer.id)
+    answers = list(db.session.scalars(query))
     added = sessions.add_ideas_from_elsewhere(
         bs,
         actor,

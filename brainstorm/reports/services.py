@@ -251,9 +251,6 @@ def report_filename(report: AdviceReport, ext: str) -> str:
 def _polls(bs: BrainstormSession) -> list[ReportPoll]:
     """The event's pre-session polls and this session's live polls the facilitator chose
     (all of them until a choice is made), with their results."""
-    query = select(Poll).where(
-        Poll.event_id == bs.event_id, (Poll.session_id.is_(None)) | (Poll.session_id == bs.id)
-    )
     chosen = bs.report_poll_ids
     return [
         ReportPoll(
@@ -273,7 +270,7 @@ def _polls(bs: BrainstormSession) -> list[ReportPoll]:
                 for item in polls.poll_results(poll)
             ],
         )
-        for poll in db.session.scalars(query.order_by(Poll.id))
+        for poll in report_polls(bs)
         if poll.questions and (chosen is None or poll.id in chosen)
     ]
 

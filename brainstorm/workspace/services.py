@@ -245,11 +245,6 @@ def _last_run(bs: BrainstormSession, scope: str) -> ClusteringRun | None:
     return db.session.scalar(query.order_by(ClusteringRun.id.desc()).limit(1))
 
 
-def clusters_public(bs: BrainstormSession) -> list[dict]:
-    """Every cluster of every scope, as the facilitators see them."""
-    return [c for scope in scopes_of(bs) for c in scope_payload(bs, scope)["clusters"]]
-
-
 def workspace_snapshot(bs: BrainstormSession, scopes: Sequence[str], *, log: bool) -> dict:
     """The clusters and workspace state of these scopes, for a (re)connecting screen."""
     payloads = {scope: scope_payload(bs, scope, coords=True) for scope in scopes}
