@@ -1,6 +1,8 @@
 """Render an AdviceReport as PDF: the preview's own HTML (templates/reports/document.html with
 its print stylesheet), laid out by WeasyPrint. Needs Debian's Pango (see the Makefile)."""
 
+import gc
+
 from flask import render_template
 from flask_babel import force_locale
 from weasyprint import HTML
@@ -18,7 +20,16 @@ def html_to_pdf(html: str) -> bytes:
     """Lay out the page as tagged PDF/UA-1 (headings, lists and tables readable by a screen
     reader, as government documents must be). No Flask here; the page names no external
     file, so nothing is fetched."""
-    return HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    # WeasyPrint makes millions of short-lived objects; with the collector off while it runs,
+    # a 60-page report is laid out ~0.2 s (8 %) faster (tests/benchmarks/reports.py). Any
+    # cycles left are collected as usual afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def render_pdf(report: AdviceReport) -> bytes:
