@@ -8,7 +8,7 @@ PORT    ?= 5000
 # gevent: one worker holds thousands of websockets (see README, "Async mode").
 GUNICORN_ARGS ?= -k gevent -w 1 --worker-connections 4000 --no-control-socket
 
-.PHONY: run test lint format install install-dev translations messages db demo browser pdf-libs test-debs clean
+.PHONY: run run-scaled test lint format install install-dev translations messages db demo browser pdf-libs test-debs clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ demo: db
 run: translations demo pdf-libs
 	$(VENV)/bin/gunicorn $(GUNICORN_ARGS) -b $(HOST):$(PORT) wsgi:app
 
+# The production shape on one machine (README, "Scaling out"): PostgreSQL, Redis, two app
+# processes and nginx in front, all from Debian's packages.
+SCALED_DEBS := postgresql redis-server nginx
+
+run-scaled: translations pdf-libs
+	$(call apt-install,$(SCALED_DEBS))
+	VENV=$(VENV) PORT=$(PORT) GUNICORN_ARGS="$(GUNICORN_ARGS)" bash deploy/run-scaled.sh
+
 # Debian's Chromium for the browser tests; never a downloaded browser build.
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
@@ -69,9 +77,10 @@ define apt-install
 	fi
 endef
 
-# Pango and a font for WeasyPrint (the PDF report); the tests read PDF pages with pdftoppm.
+# Pango and a font for WeasyPrint (the PDF report); the tests read PDF pages with pdftoppm
+# and start their own PostgreSQL and Redis (the integration suite runs on both databases).
 PDF_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := $(PDF_DEBS) poppler-utils
+TEST_DEBS := $(PDF_DEBS) poppler-utils postgresql redis-server
 
 pdf-libs:
 	$(call apt-install,$(PDF_DEBS))

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from brainstorm.config import load_config
 from brainstorm.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from brainstorm.realtime.presence import init_presence
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -61,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ALLOWED_ORIGINS"),
     )
+
+    init_presence(app)
 
     _register_models()
     _register_blueprints(app)

@@ -1,7 +1,7 @@
 """Keep CPU-bound work (scikit-learn, report rendering) off the gevent event loop."""
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import current_app
@@ -46,3 +46,18 @@ def run_later(delay: float, fn: Callable[[], object]) -> None:
             fn()
 
     socketio.start_background_task(task)
+
+
+def run_later_once(key: Hashable, delay: float, fn: Callable[[], object]) -> None:
+    """Like run_later, but while a run with this key is pending (in this app and process) a
+    second call adds nothing: many triggers, one run."""
+    pending: set = current_app.extensions.setdefault("brainstorm.pending", set())
+    if key in pending:
+        return
+    pending.add(key)
+
+    def once() -> None:
+        pending.discard(key)
+        fn()
+
+    run_later(delay, once)

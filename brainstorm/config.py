@@ -30,6 +30,8 @@ class Defaults:
     # New ideas are slotted into clusters in batches: with 300 people typing, one broadcast a
     # second instead of one per idea, and the submit ack never waits for the engine.
     SLOT_DELAY = 1.0
+    # Arrivals and departures are announced together, at most once a second per session.
+    PRESENCE_DELAY = 1.0
     BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent by commands (cron)
     MAIL_OUTBOX = ""  # with no MAIL_SERVER, mails are written here (default instance/outbox)
     MAIL_DEFAULT_SENDER = "Platform Samen Opleiden <noreply@brainstorm.local>"
@@ -60,6 +62,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env("BRAINSTORM")
     if test_config:
         app.config.update(test_config)
+    queue = app.config["SOCKETIO_MESSAGE_QUEUE"] or ""
+    if queue.startswith(("redis://", "rediss://")) and app.config["RATELIMIT_STORAGE_URI"] == (
+        Defaults.RATELIMIT_STORAGE_URI
+    ):
+        # Several processes share that Redis: one count per visitor, not one per process.
+        app.config["RATELIMIT_STORAGE_URI"] = queue
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "brainstorm.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"

@@ -58,3 +58,10 @@ class LimitReached(DomainError):
 
     code = "limit_reached"
     default_message = _l("Je hebt het maximum bereikt.")
+
+
+class TooFast(DomainError):
+    """Too many commands of a kind in a minute (a script, or a stuck key)."""
+
+    code = "rate_limited"
+    default_message = _l("Je stuurt wel heel snel achter elkaar. Wacht even en probeer opnieuw.")

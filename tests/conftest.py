@@ -12,22 +12,46 @@ from brainstorm.accounts.models import Role, TeamRole
 from brainstorm.events.services import create_event
 from brainstorm.extensions import db, socketio
 from brainstorm.sessions import services as sessions
+from tests.servers import Postgres, Redis
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'data-token="([^"]+)"')
 _numbers = count(1)
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server for the whole run (Debian's; a database per test)."""
+    server = Postgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """One Redis for the whole run (Debian's redis-server, no persistence)."""
+    server = Redis().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def app(tmp_path):
-    """An app on a fresh SQLite file; CSRF off here (one test turns it on to check it)."""
+def database_url(tmp_path):
+    """The test's own database: a fresh SQLite file (integration tests also run on PostgreSQL)."""
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """An app on the test's fresh database; CSRF off here (one test turns it on to check it)."""
     app = create_app(
         {
             "TESTING": True,
             "SLOT_DELAY": 0,  # slot new ideas inline, so a test sees them at once
+            "PRESENCE_DELAY": 0,
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "ASYNC_MODE": "threading",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
@@ -43,6 +67,7 @@ def app(tmp_path):
         db.create_all()
         yield app
         db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

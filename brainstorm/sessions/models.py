@@ -74,7 +74,7 @@ class BrainstormSession(db.Model):
     report_introduction: Mapped[str] = mapped_column(Text, default="")
     report_poll_ids: Mapped[list[int] | None] = mapped_column(JSON)
     report_final: Mapped[bool] = mapped_column(default=False)
-    split_rule: Mapped[str | None] = mapped_column(String(10))
+    split_rule: Mapped[str | None] = mapped_column(String(20))
     groups_apart: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

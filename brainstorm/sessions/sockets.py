@@ -1,7 +1,5 @@
 """Socket.IO: entering a session's rooms, and every participant and facilitator command."""
 
-from collections import defaultdict
-
 from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, emit, join_room
@@ -11,7 +9,9 @@ from brainstorm.accounts.identity import PARTICIPANT, PRESENTER, USER, read_sock
 from brainstorm.accounts.models import User
 from brainstorm.extensions import socketio
 from brainstorm.polls import services as polls
+from brainstorm.realtime import presence
 from brainstorm.realtime import services as realtime
+from brainstorm.realtime.limits import socket_limit
 from brainstorm.realtime.models import EVERYONE, FACILITATORS
 from brainstorm.sessions import services
 from brainstorm.sessions.models import BrainstormSession, Participant
@@ -19,10 +19,6 @@ from brainstorm.timeutil import utcnow
 from brainstorm.workspace import services as workspace
 
 CONNECT_RULES = ("participant", "facilitator_of_event", "staff_of_event")
-
-# Who is connected, per session: {session_id: {sid: participant_id}}. Per process; with
-# several processes each counts its own (see README, scaling out).
-_present: dict[int, dict[str, int]] = defaultdict(dict)
 
 
 @socketio.on("connect")
@@ -61,8 +57,8 @@ def on_connect(auth: dict | None = None):
         for event in missed:
             emit(event.name, event.message())
     if identity.kind == PARTICIPANT:
-        _present[bs.id][request.sid] = actor.id
-    _announce_presence(bs.id)
+        presence.store().enter(bs.id, request.sid, actor.id)
+    presence.announce(bs.id)  # also to a console that reconnected without a snapshot
 
 
 @socketio.on("disconnect")
@@ -71,16 +67,8 @@ def on_disconnect(*_reason):
     """Count the participant out of the room."""
     identity = session.get("rt") or {}
     session_id = identity.get("session_id")
-    if session_id in _present and _present[session_id].pop(request.sid, None) is not None:
-        _announce_presence(session_id)
-
-
-def _presence(session_id: int) -> int:
-    return len(set(_present.get(session_id, {}).values()))
-
-
-def _announce_presence(session_id: int) -> None:
-    realtime.emit_ephemeral(session_id, "presence", {"count": _presence(session_id)})
+    if session_id is not None and presence.store().leave(session_id, request.sid):
+        presence.announce(session_id)
 
 
 def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> dict:
@@ -92,7 +80,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
         "settings": services.settings_of(bs),
         "agenda_item": services.agenda_item_of(bs),
         "timer": services.timer_of(bs),
-        "presence": _presence(bs.id),
+        "presence": presence.store().count(bs.id),
         "groups": {"apart": bs.groups_apart, "rule": bs.split_rule},
         "me": None,
     }
@@ -122,6 +110,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
 
 
 @socketio.on("submit_idea")
+@socket_limit("ideas", "30/minute")
 @allow("participant")
 def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """A participant sends a vraagstuk; the ack carries its id."""
@@ -130,6 +119,7 @@ def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: dic
 
 
 @socketio.on("edit_idea")
+@socket_limit("ideas", "30/minute")
 @allow("participant")
 def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """The author rewords their vraagstuk."""
@@ -138,6 +128,7 @@ def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: dict)
 
 
 @socketio.on("withdraw_idea")
+@socket_limit("ideas", "30/minute")
 @allow("participant")
 def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """The author takes their vraagstuk back."""
@@ -146,6 +137,7 @@ def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: d
 
 
 @socketio.on("vote")
+@socket_limit("votes", "60/minute")
 @allow("participant")
 def on_vote(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """Put a dot on an idea."""
@@ -153,6 +145,7 @@ def on_vote(participant: Participant, bs: BrainstormSession, payload: dict) -> d
 
 
 @socketio.on("unvote")
+@socket_limit("votes", "60/minute")
 @allow("participant")
 def on_unvote(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """Take a dot back."""

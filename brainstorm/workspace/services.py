@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
-from brainstorm.background import run_blocking, run_later
+from brainstorm.background import run_blocking, run_later_once
 from brainstorm.clustering import Clustering, assign, cluster, similar_groups
 from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
 from brainstorm.extensions import db
@@ -611,18 +611,11 @@ def slot_new_ideas(bs: BrainstormSession) -> None:
         _broadcast(bs, changed, None, "assign_new")
 
 
-_slotting: set[int] = set()  # sessions with a slotting pass scheduled (in this process)
-
-
 @signals.board_changed.connect
 def _on_board_changed(bs: BrainstormSession, **_extra) -> None:
-    if bs.id in _slotting:
-        return
-    _slotting.add(bs.id)
     session_id = bs.id
 
     def slot() -> None:
-        _slotting.discard(session_id)
         try:
             session = db.session.get(BrainstormSession, session_id)
             if session is not None:
@@ -630,7 +623,7 @@ def _on_board_changed(bs: BrainstormSession, **_extra) -> None:
         except IntegrityError:  # another process slotted the same ideas first
             db.session.rollback()
 
-    run_later(current_app.config["SLOT_DELAY"], slot)
+    run_later_once(("slot", session_id), current_app.config["SLOT_DELAY"], slot)
 
 
 @signals.groups_returned.connect

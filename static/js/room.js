@@ -596,8 +596,11 @@ async function flush() {
       renderPending();
       const ack = await live.send("submit_idea", { text: item.text, client_id: item.client_id });
       item.sending = false;
-      if (ack.code === "timeout" || ack.code === "offline") {
-        retryLater(); // kept; sent again on the next try or connect
+      if (["timeout", "offline", "rate_limited", "server_error"].includes(ack.code)) {
+        // Kept and sent again on the next try or connect; a refusal for speed or a hiccup
+        // on the server says so, the idea itself was fine.
+        if (ack.error) formError.textContent = ack.error;
+        retryLater();
         break;
       }
       if (ack.ok) {

@@ -1,15 +1,8 @@
 """A real server (gunicorn + gevent, as in production) and real Chromium for browser tests."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from datetime import date
 from datetime import time as clock
 from pathlib import Path
-from urllib.request import urlopen
 
 import pytest
 from flask_migrate import upgrade
@@ -20,8 +13,8 @@ from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import Role
 from brainstorm.events.services import create_event
 from brainstorm.sessions import services as sessions
+from tests.servers import AppServer
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -36,27 +29,11 @@ CHROMIUM_ARGS = [
 PASSWORD = "e2e-wachtwoord-123"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn + gevent on a port and database of its own, as in production; restartable."""
+class Server(AppServer):
+    """The app under gunicorn + gevent with a SQLite file of its own, and a session in it."""
 
     def __init__(self, tmp: Path):
-        self.tmp = tmp
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
-            "SECRET_KEY": "e2e-secret",
-            "BRAINSTORM_RATELIMIT_ENABLED": "false",
-            "BRAINSTORM_MAIL_OUTBOX": str(tmp / "outbox"),
-        }
-        self.process: subprocess.Popen | None = None
+        super().__init__(tmp, f"sqlite:///{tmp / 'e2e.db'}")
         self.info: dict = {}
 
     def prepare(self) -> dict:
@@ -79,37 +56,6 @@ class Server:
                 "password": PASSWORD,
             }
         return self.info
-
-    def start(self) -> None:
-        """Start gunicorn and wait until it answers."""
-        self.log = open(self.tmp / "server.log", "a")  # noqa: SIM115 - closed in stop()
-        command = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1"]
-        command += ["--no-control-socket", "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urlopen(self.url + "/join", timeout=1).read()
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError((self.tmp / "server.log").read_text()) from None
-                time.sleep(0.2)
-
-    def stop(self) -> None:
-        """Stop gunicorn (connections drop, as when a server goes away)."""
-        if self.process and self.process.poll() is None:
-            # SIGINT is gunicorn's quick shutdown: open websockets are dropped, not waited for.
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,163 @@
+"""Two server processes on one PostgreSQL, with Redis as the Socket.IO message queue: what
+happens on one process reaches the people connected to the other, as in `make run-scaled`."""
+
+import re
+import threading
+import uuid
+from datetime import date, time
+
+import pytest
+import redis
+import requests
+import socketio as socketio_client
+from flask_migrate import upgrade
+
+from brainstorm import create_app
+from brainstorm.accounts import services as accounts
+from brainstorm.accounts.identity import PARTICIPANT, USER, socket_token
+from brainstorm.accounts.models import Role
+from brainstorm.events.services import create_event
+from brainstorm.realtime.presence import PREFIX, RedisPresence
+from brainstorm.sessions import services as sessions
+from brainstorm.sessions.models import Phase
+from tests.servers import AppServer
+
+SECRET = "scale-out-secret"
+
+
+class Listener:
+    """A Socket.IO client over a real websocket that keeps what it receives."""
+
+    def __init__(self, url: str, token: str):
+        self.events: list[tuple[str, dict]] = []
+        self.arrived = threading.Condition()
+        self.client = socketio_client.Client(reconnection=False)
+        self.client.on("*", self._keep)
+        self.client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+
+    def _keep(self, name: str, payload=None) -> None:
+        with self.arrived:
+            self.events.append((name, payload))
+            self.arrived.notify_all()
+
+    def wait_for(self, name: str, check=lambda payload: True, timeout: float = 10) -> dict:
+        """The first event of that name whose payload passes check, waiting for it."""
+        with self.arrived:
+            found = self.arrived.wait_for(
+                lambda: next((p for n, p in self.events if n == name and check(p)), None),
+                timeout,
+            )
+        assert found is not None, f"no {name} within {timeout} s; got {self.events}"
+        return found
+
+
+@pytest.fixture
+def two_processes(postgres, redis_server, tmp_path):
+    """Processes A and B on one PostgreSQL database and one Redis; a session with input open,
+    its facilitator and two participants (their socket tokens in `tokens`)."""
+    url = postgres.create_database()
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "ASYNC_MODE": "threading"}
+    )
+    with app.app_context(), app.test_request_context():
+        upgrade()
+        user = accounts.create_user("facilitator@example.org", "lang-wachtwoord", Role.FACILITATOR)
+        event = create_event(user, "Congresdag", date(2026, 12, 14), time(9), time(17))
+        bs = sessions.create_session(event, "Vraagstukken")
+        sessions.set_phase(bs, user, Phase.INPUT)
+        anna, bram = (sessions.join_session(bs, name) for name in ("Anna", "Bram"))
+        tokens = {
+            "facilitator": socket_token(USER, user.id, bs.id),
+            "anna": socket_token(PARTICIPANT, anna.id, bs.id),
+            "bram": socket_token(PARTICIPANT, bram.id, bs.id),
+        }
+    env = {"SECRET_KEY": SECRET, "SOCKETIO_MESSAGE_QUEUE": redis_server.url}
+    servers = [AppServer(tmp_path, url, **env), AppServer(tmp_path, url, **env)]
+    for server in servers:
+        server.start()
+    clients: list[Listener] = []
+
+    def connect(server: AppServer, who: str) -> Listener:
+        clients.append(Listener(server.url, tokens[who]))
+        return clients[-1]
+
+    yield servers, connect
+    for client in clients:
+        client.client.disconnect()
+    for server in servers:
+        server.stop()
+    postgres.drop_database(url)
+
+
+def test_an_idea_sent_through_one_process_reaches_a_participant_on_the_other(two_processes):
+    (a, b), connect = two_processes
+    anna = connect(a, "anna")
+    bram = connect(b, "bram")
+    text = "Hoe houden we zij-instromers vast in het eerste jaar?"
+
+    ack = bram.client.call("submit_idea", {"text": text, "client_id": str(uuid.uuid4())})
+
+    assert ack["ok"] is True
+    seen = anna.wait_for("idea_added", lambda p: p["idea"]["text"] == text)
+    assert seen["idea"]["id"] == ack["id"]
+
+
+def test_a_phase_change_on_one_process_reaches_participants_on_the_other(two_processes):
+    (a, b), connect = two_processes
+    anna = connect(a, "anna")
+    console = connect(b, "facilitator")
+
+    ack = console.client.call("set_phase", {"phase": "voting"})
+
+    assert ack == {"ok": True, "phase": "voting"}
+    assert anna.wait_for("phase_changed")["phase"] == "voting"
+
+
+def test_the_head_count_includes_people_on_both_processes(two_processes):
+    (a, b), connect = two_processes
+    anna = connect(a, "anna")
+    connect(b, "bram")
+
+    assert anna.wait_for("presence", lambda p: p["count"] == 2)["count"] == 2
+
+
+def test_the_connections_of_a_killed_process_stop_counting(app, redis_server):
+    store = RedisPresence(redis_server.url)
+    store.enter(41, "sid-1", 7)
+    store.enter(41, "sid-2", 7)  # a second tab of the same person
+    store.enter(41, "sid-3", 8)
+    assert store.count(41) == 2
+
+    # A process killed with SIGKILL sends no disconnects; its heartbeat key simply expires.
+    shared = redis.Redis.from_url(redis_server.url)
+    shared.delete(*shared.keys(f"{PREFIX}:process:*"))
+
+    assert store.count(41) == 0
+    assert shared.hlen(f"{PREFIX}:41") == 0
+
+
+def test_a_rate_limit_counts_the_attempts_made_on_every_process(postgres, redis_server, tmp_path):
+    url = postgres.create_database()
+    with create_app({"SQLALCHEMY_DATABASE_URI": url, "ASYNC_MODE": "threading"}).app_context():
+        upgrade()
+    env = {"SOCKETIO_MESSAGE_QUEUE": redis_server.url, "BRAINSTORM_RATELIMIT_ENABLED": "true"}
+    servers = [AppServer(tmp_path, url, **env), AppServer(tmp_path, url, **env)]
+    for server in servers:
+        server.start()
+    try:
+        browser = requests.Session()
+
+        def try_login(server: AppServer) -> int:
+            page = browser.get(f"{server.url}/login").text
+            csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            form = {"csrf_token": csrf, "email": "raden@example.org", "password": "fout"}
+            return browser.post(f"{server.url}/login", data=form).status_code
+
+        # Ten wrong passwords a minute are allowed, spread over both processes.
+        assert [try_login(servers[n % 2]) for n in range(10)] == [200] * 10
+        assert try_login(servers[0]) == 429
+        assert try_login(servers[1]) == 429
+    finally:
+        for server in servers:
+            server.stop()
+        postgres.drop_database(url)
