@@ -11,7 +11,9 @@ class Defaults:
 
     SECRET_KEY = "dev-only-change-me"
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in instance/
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # pre_ping: a database restart costs no request; hide_parameters: an error in the log
+    # never carries an idea's text or an email address from the statement's values.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True, "hide_parameters": True}
     SOCKETIO_MESSAGE_QUEUE: str | None = None
     # gevent: thousands of websockets per process; CPU work goes to a real thread pool.
     ASYNC_MODE = "gevent"
@@ -62,6 +64,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env("BRAINSTORM")
     if test_config:
         app.config.update(test_config)
+    if app.config["BASE_URL"].startswith("https://"):
+        # Served over HTTPS: cookies travel only encrypted (unless configured otherwise).
+        for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if f"BRAINSTORM_{name}" not in os.environ and name not in (test_config or {}):
+                app.config[name] = True
     queue = app.config["SOCKETIO_MESSAGE_QUEUE"] or ""
     if queue.startswith(("redis://", "rediss://")) and app.config["RATELIMIT_STORAGE_URI"] == (
         Defaults.RATELIMIT_STORAGE_URI

@@ -16,6 +16,7 @@ from brainstorm.errors import NotAllowed, NotFound
 from brainstorm.events.calendar import event_ics
 from brainstorm.events.models import Event, Registration, RegistrationStatus
 from brainstorm.extensions import db
+from brainstorm.realtime.models import SessionEvent
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import BrainstormSession, Participant
 from brainstorm.timeutil import utcnow
@@ -200,6 +201,28 @@ def forget(registration: Registration) -> None:
         select(Participant).filter_by(registration_id=registration.id)
     ):
         participant.display_name = ""
+
+
+def forget_event(event: Event) -> tuple[int, int]:
+    """On request (AVG): remove the personal data of everyone in one event now: registrants'
+    names, addresses and answers, participants' names and naming consent, and the sessions'
+    event log (its facilitator entries name authors). The vraagstukken, votes and anonymous
+    counts stay. Returns (registrations forgotten, participants made anonymous)."""
+    registrations = list(
+        db.session.scalars(select(Registration).filter_by(event_id=event.id, purged_at=None))
+    )
+    for registration in registrations:
+        forget(registration)
+    session_ids = select(BrainstormSession.id).where(BrainstormSession.event_id == event.id)
+    named = 0
+    for participant in db.session.scalars(
+        select(Participant).where(Participant.session_id.in_(session_ids))
+    ):
+        named += bool(participant.display_name or participant.may_be_named)
+        participant.display_name, participant.may_be_named = "", False
+    db.session.execute(delete(SessionEvent).where(SessionEvent.session_id.in_(session_ids)))
+    db.session.commit()
+    return len(registrations), named
 
 
 def purge_personal_data(now: datetime | None = None) -> int:

@@ -300,6 +300,7 @@ def registrants(event_id: int):
         mail_state=registrations.mail_state(event),
         filters=filters,
         form=FlaskForm(),
+        can_forget=can_facilitate(current_user, event.id),
     )
 
 
@@ -322,6 +323,28 @@ def send_invitations(event_id: int):
         )
     flash(
         _("%(n)d uitnodigingen klaargezet, %(sent)d mails verstuurd.", n=queued, sent=sent),
+        "success",
+    )
+    return redirect(url_for("events.registrants", event_id=event.id))
+
+
+@bp.post("/events/<int:event_id>/personal-data/forget")
+@allow("facilitator_of_event")
+def forget_personal_data(event_id: int):
+    """On request (AVG): remove everyone's personal data of this event now, once confirmed."""
+    event = db.get_or_404(Event, event_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "yes":
+        flash(_("Vink eerst aan dat je de persoonsgegevens echt wilt verwijderen."), "error")
+        return redirect(url_for("events.registrants", event_id=event.id))
+    forgotten, anonymous = mails.forget_event(event)
+    flash(
+        _(
+            "Persoonsgegevens verwijderd: %(r)d aanmeldingen en %(p)d deelnemers zijn nu anoniem.",
+            r=forgotten,
+            p=anonymous,
+        ),
         "success",
     )
     return redirect(url_for("events.registrants", event_id=event.id))

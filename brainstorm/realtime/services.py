@@ -2,7 +2,7 @@
 
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from brainstorm.extensions import db, socketio
@@ -89,6 +89,14 @@ def events_since(
     latest = latest_seq(session_id)
     # A seq from the future means the client saw another database (restored, reset).
     if after_seq > latest or latest - after_seq > limit:
+        return None
+    # A log emptied since (personal data removed on request) cannot be replayed.
+    first = db.session.scalar(
+        select(func.min(SessionEvent.seq)).where(
+            SessionEvent.session_id == session_id, SessionEvent.seq > after_seq
+        )
+    )
+    if after_seq < latest and first != after_seq + 1:
         return None
     return list(
         db.session.scalars(

@@ -3,7 +3,7 @@
 import io
 
 import segno
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,6 +23,7 @@ from brainstorm.extensions import db, limiter
 from brainstorm.sessions import services
 from brainstorm.sessions.forms import JoinForm, ResetForm
 from brainstorm.sessions.models import BrainstormSession, Phase
+from brainstorm.sessions.privacy import participant_data
 from brainstorm.timeutil import to_local
 from brainstorm.workspace.services import board_by_cluster
 
@@ -68,6 +69,18 @@ def room(code: str):
         token=socket_token(PARTICIPANT, participant.id, bs.id),
         results_url=url_for("sessions.results", code=bs.join_code),
     )
+
+
+@bp.get("/s/<code>/mijn-gegevens.json")
+@allow("participant")
+def my_data(code: str):
+    """Everything stored about me in this session, as a JSON file (AVG right of access)."""
+    bs = services.find_session(code)
+    data = participant_data(bs, current_participant(bs.id))
+    response = jsonify(data)
+    disposition = f"attachment; filename=mijn-gegevens-{bs.join_code}.json"
+    response.headers["Content-Disposition"] = disposition
+    return response
 
 
 @bp.get("/s/<code>/results")
