@@ -177,6 +177,11 @@ def _register_web_hooks(app: Flask) -> None:
     def method_not_allowed(error):
         return error_page(405, _("Niet toegestaan"), _("Deze actie kan zo niet."))
 
+    @app.errorhandler(413)
+    def too_large(error):
+        text = _("Dit bestand is te groot om te verwerken (hoogstens 32 MB).")
+        return error_page(413, _("Bestand te groot"), text)
+
     @app.errorhandler(429)
     def too_many(error):
         return error_page(

@@ -27,6 +27,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     IDEA_MAX_LENGTH = 500
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # a request body (a session export to import)
     SOCKET_TOKEN_MAX_AGE = 24 * 3600
     REPLAY_LIMIT = 500  # more missed events than this: send one snapshot instead
     # New ideas are slotted into clusters in batches: with 300 people typing, one broadcast a

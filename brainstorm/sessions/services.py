@@ -51,16 +51,20 @@ def create_session(event: Event, title: str) -> BrainstormSession:
     title = title.strip()
     if not title:
         raise InputError(_("Geef de sessie een titel."))
-    for _attempt in range(20):
-        code = generate_code()
-        if db.session.scalar(select(BrainstormSession.id).filter_by(join_code=code)) is None:
-            break
-    else:  # pragma: no cover - 20 collisions in 887 million codes means something else is wrong
-        raise RuntimeError("no free join code")
-    bs = BrainstormSession(event=event, title=title[:200], join_code=code)
+    bs = BrainstormSession(event=event, title=title[:200], join_code=free_join_code())
     db.session.add(bs)
     db.session.commit()
     return bs
+
+
+def free_join_code() -> str:
+    """A join code no session has yet."""
+    for _attempt in range(20):
+        code = generate_code()
+        if db.session.scalar(select(BrainstormSession.id).filter_by(join_code=code)) is None:
+            return code
+    # 20 collisions in 887 million codes means something else is wrong.
+    raise RuntimeError("no free join code")  # pragma: no cover
 
 
 def find_session(raw_code: str) -> BrainstormSession:
