@@ -136,7 +136,11 @@ function onEvent(name, data) {
     case "idea_added":
     case "idea_updated": {
       const idea = ideaOf(data);
-      if (idea?.id !== undefined && live.fresh(`idea:${idea.id}`, data.seq)) upsert(idea, data.seq);
+      if (idea?.id !== undefined && live.fresh(`idea:${idea.id}`, data.seq)) {
+        const arrived = name === "idea_added" && !state.ideas.has(String(idea.id));
+        upsert(idea, data.seq);
+        if (arrived) ideaArrived(String(idea.id));
+      }
       break;
     }
     case "idea_removed":
@@ -443,7 +447,7 @@ function renderChoices() {
         name: h("strong", { id: nameId, class: "choose-name" }),
         count: h("span", { class: "choose-count" }),
         full: h("span", { class: "tag tag-full", text: strings.full }),
-        button: h("button", { type: "button", class: "choose-button", text: strings.choose, "aria-describedby": nameId }),
+        button: h("button", { type: "button", class: "choose-button", "aria-describedby": nameId }),
       };
       row.button.addEventListener("click", () => {
         const current = state.groups.find((g) => g.id === group.id);
@@ -457,7 +461,9 @@ function renderChoices() {
     row.count.textContent =
       typeof group.capacity === "number" ? t("places", { n: group.members, max: group.capacity }) : tn("participants", group.members ?? 0);
     row.full.hidden = !full;
-    row.button.setAttribute("aria-label", t("choose_named", { name: group.name }));
+    // "Kies Noord" on the button itself: what it says is what a screen reader calls it.
+    const label = t("choose_named", { name: group.name });
+    if (row.button.textContent !== label) row.button.textContent = label;
     row.button.setAttribute("aria-disabled", full ? "true" : "false");
     row.li.classList.toggle("is-full", full);
   }
@@ -776,7 +782,24 @@ async function castVote(idea, command) {
     if (typeof ack.votes_left === "number") state.votesLeft = ack.votes_left;
     applyMyVotes(idea.id, ack.votes);
     renderAll();
+    keepVoteFocus(String(idea.id), command);
   } else renderIdeasNow(new Set([String(idea.id)]));
+}
+
+// With one vote per idea, "Stem" turns into "Stem terugnemen" and back: the button pressed is
+// gone, so a keyboard user's focus goes to its twin instead of falling back to the page.
+function keepVoteFocus(id, command) {
+  const active = document.activeElement;
+  if (active && active !== document.body) return;
+  const li = $("ideas").querySelector(`li[data-id="${CSS.escape(id)}"]`);
+  const order = command === "vote" ? ["vote", "unvote"] : ["unvote", "vote"];
+  for (const action of order) {
+    const button = li?.querySelector(`[data-action="${action}"]`);
+    if (button) {
+      button.focus();
+      return;
+    }
+  }
 }
 
 // ---------------------------------------------------------------- themes (clusters)
@@ -807,6 +830,32 @@ function themeBudgetLeft(settings) {
   const budget = limitOf(settings?.vote_budget);
   if (budget === null) return null;
   return Math.max(0, budget - [...state.myClusterVotes.values()].reduce((sum, n) => sum + n, 0));
+}
+
+// New vraagstukken of others, said politely to screen readers (the board itself is not a live
+// region: every vote and reorder would be read out). Arrivals within a second make one line.
+const IDEA_NEWS_MS = 1000;
+let arrivals = [];
+let arrivalsHandle = 0;
+function ideaArrived(id) {
+  arrivals.push(id);
+  if (!arrivalsHandle) arrivalsHandle = setTimeout(tellArrivals, IDEA_NEWS_MS);
+}
+
+function tellArrivals() {
+  arrivalsHandle = 0;
+  // My own idea is not news to me: by now its ack has marked it mine (or it is still sending).
+  const sending = new Set(pending.map((item) => item.text.trim()));
+  const news = arrivals
+    .map((id) => state.ideas.get(id))
+    .filter((idea) => idea && !state.mine.has(String(idea.id)) && !sending.has(idea.text.trim()));
+  arrivals = [];
+  if (!news.length) return;
+  const region = $("ideas-news");
+  region.textContent = "";
+  setTimeout(() => {
+    region.textContent = tn("idea_news", news.length, { text: news[news.length - 1].text });
+  }, 100);
 }
 
 let newsHandle = 0;
