@@ -7,8 +7,40 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
+from datetime import date, time
 
 import socketio
+from flask import Flask
+from flask_migrate import upgrade
+
+from brainstorm import create_app
+from brainstorm.accounts import services as accounts
+from brainstorm.accounts.identity import PARTICIPANT, USER, socket_token
+from brainstorm.accounts.models import Role
+from brainstorm.events.services import create_event
+from brainstorm.sessions import services as sessions
+from brainstorm.sessions.models import Phase
+
+
+def open_session(database_url: str, secret: str, names: Sequence[str]) -> tuple[Flask, dict]:
+    """A migrated database with a session taking input (100 ideas a person allowed), its
+    facilitator and these participants. Returns the app (to read the database) and socket
+    tokens by name, "facilitator" for the console's."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": secret, "ASYNC_MODE": "threading"}
+    )
+    with app.app_context(), app.test_request_context():
+        upgrade()
+        user = accounts.create_user("facilitator@example.org", "lang-wachtwoord", Role.FACILITATOR)
+        event = create_event(user, "Congresdag", date(2026, 12, 14), time(9), time(17))
+        bs = sessions.create_session(event, "Vraagstukken")
+        sessions.update_settings(bs, user, {"idea_limit": 100})
+        sessions.set_phase(bs, user, Phase.INPUT)
+        tokens = {"facilitator": socket_token(USER, user.id, bs.id)}
+        for name in names:
+            tokens[name] = socket_token(PARTICIPANT, sessions.join_session(bs, name).id, bs.id)
+    return app, tokens
 
 
 class LiveParticipant:

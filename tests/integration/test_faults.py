@@ -5,20 +5,13 @@ websockets; the clients behave as the participant page does (tests/live_client.p
 import asyncio
 import sqlite3
 import threading
-from datetime import date, time
 
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from brainstorm import create_app
-from brainstorm.accounts import services as accounts
-from brainstorm.accounts.identity import PARTICIPANT, socket_token
-from brainstorm.accounts.models import Role
-from brainstorm.events.services import create_event
 from brainstorm.extensions import db
-from brainstorm.sessions import services as sessions
-from brainstorm.sessions.models import Idea, Phase
+from brainstorm.sessions.models import Idea
 from tests.live_client import LiveParticipant
+from tests.live_client import open_session as live_session
 from tests.servers import AppServer
 
 SECRET = "faults-secret"
@@ -26,23 +19,9 @@ CLIENT_ID = "0b7e6f1c-3d2a-4c5b-9e8f-1a2b3c4d5e6f"
 
 
 def open_session(database_url: str, people: int) -> tuple:
-    """A migrated database with a session taking input (100 ideas per person allowed) and
-    that many participants; returns the app (for reading the database) and their tokens."""
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "ASYNC_MODE": "threading"}
-    )
-    with app.app_context(), app.test_request_context():
-        upgrade()
-        user = accounts.create_user("facilitator@example.org", "lang-wachtwoord", Role.FACILITATOR)
-        event = create_event(user, "Congresdag", date(2026, 12, 14), time(9), time(17))
-        bs = sessions.create_session(event, "Vraagstukken")
-        sessions.update_settings(bs, user, {"idea_limit": 100})
-        sessions.set_phase(bs, user, Phase.INPUT)
-        tokens = [
-            socket_token(PARTICIPANT, sessions.join_session(bs, f"Deelnemer {n}").id, bs.id)
-            for n in range(people)
-        ]
-    return app, tokens
+    """The app and the socket tokens of that many participants of a session taking input."""
+    app, tokens = live_session(database_url, SECRET, [f"Deelnemer {n}" for n in range(people)])
+    return app, [token for name, token in tokens.items() if name != "facilitator"]
 
 
 def stored(app) -> dict[str, int]:

@@ -4,7 +4,6 @@ happens on one process reaches the people connected to the other, as in `make ru
 import re
 import threading
 import uuid
-from datetime import date, time
 
 import pytest
 import redis
@@ -13,13 +12,8 @@ import socketio as socketio_client
 from flask_migrate import upgrade
 
 from brainstorm import create_app
-from brainstorm.accounts import services as accounts
-from brainstorm.accounts.identity import PARTICIPANT, USER, socket_token
-from brainstorm.accounts.models import Role
-from brainstorm.events.services import create_event
 from brainstorm.realtime.presence import PREFIX, RedisPresence
-from brainstorm.sessions import services as sessions
-from brainstorm.sessions.models import Phase
+from tests.live_client import open_session
 from tests.servers import AppServer
 
 SECRET = "scale-out-secret"
@@ -56,21 +50,7 @@ def two_processes(postgres, redis_server, tmp_path):
     """Processes A and B on one PostgreSQL database and one Redis; a session with input open,
     its facilitator and two participants (their socket tokens in `tokens`)."""
     url = postgres.create_database()
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "ASYNC_MODE": "threading"}
-    )
-    with app.app_context(), app.test_request_context():
-        upgrade()
-        user = accounts.create_user("facilitator@example.org", "lang-wachtwoord", Role.FACILITATOR)
-        event = create_event(user, "Congresdag", date(2026, 12, 14), time(9), time(17))
-        bs = sessions.create_session(event, "Vraagstukken")
-        sessions.set_phase(bs, user, Phase.INPUT)
-        anna, bram = (sessions.join_session(bs, name) for name in ("Anna", "Bram"))
-        tokens = {
-            "facilitator": socket_token(USER, user.id, bs.id),
-            "anna": socket_token(PARTICIPANT, anna.id, bs.id),
-            "bram": socket_token(PARTICIPANT, bram.id, bs.id),
-        }
+    _app, tokens = open_session(url, SECRET, ["anna", "bram"])
     env = {"SECRET_KEY": SECRET, "SOCKETIO_MESSAGE_QUEUE": redis_server.url}
     servers = [AppServer(tmp_path, url, **env), AppServer(tmp_path, url, **env)]
     for server in servers:

@@ -1,17 +1,10 @@
 """What protects every page and socket: headers, cookies, and the socket's own origin."""
 
-from datetime import date, time
-
 import requests
 import socketio as socketio_client
-from flask_migrate import upgrade
 
 from brainstorm import create_app
-from brainstorm.accounts import services as accounts
-from brainstorm.accounts.identity import PARTICIPANT, socket_token
-from brainstorm.accounts.models import Role
-from brainstorm.events.services import create_event
-from brainstorm.sessions import services as sessions
+from tests.live_client import open_session
 from tests.servers import AppServer
 
 
@@ -41,18 +34,8 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(tmp_path):
 
 def test_a_socket_from_another_site_is_refused(tmp_path):
     server = AppServer(tmp_path, f"sqlite:///{tmp_path / 'origin.db'}")
-    config = {
-        "SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"],
-        "SECRET_KEY": server.env["SECRET_KEY"],
-        "ASYNC_MODE": "threading",
-    }
-    app = create_app(config)
-    with app.app_context(), app.test_request_context():
-        upgrade()
-        user = accounts.create_user("f@example.org", "lang-wachtwoord", Role.FACILITATOR)
-        event = create_event(user, "Congresdag", date(2026, 12, 14), time(9), time(17))
-        bs = sessions.create_session(event, "Vraagstukken")
-        token = socket_token(PARTICIPANT, sessions.join_session(bs, "Anna").id, bs.id)
+    _app, tokens = open_session(server.env["DATABASE_URL"], server.env["SECRET_KEY"], ["Anna"])
+    token = tokens["Anna"]
     server.start()
     try:
         handshake = f"{server.url}/socket.io/?EIO=4&transport=polling"
