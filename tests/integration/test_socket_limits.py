@@ -5,6 +5,7 @@ from uuid import uuid4
 
 from sqlalchemy import func, select
 
+from brainstorm import create_app
 from brainstorm.extensions import db, limiter
 from brainstorm.sessions.models import Idea
 
@@ -38,3 +39,23 @@ def test_a_participant_sending_too_fast_is_told_to_wait_and_stays_connected(
     # Someone else in the room has a budget of their own.
     other = join(bs, "Rustige typer")
     assert command(other, "submit_idea", text="Eén vraagstuk", client_id=str(uuid4()))["ok"]
+
+
+def test_guessing_join_codes_is_slowed_down_in_words(tmp_path):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'guess.db'}",
+            "ASYNC_MODE": "threading",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    guesser = app.test_client()
+
+    answers = [guesser.post("/join", data={"code": f"ZZZZ{n:02d}"}) for n in range(31)]
+
+    assert {a.status_code for a in answers[:30]} == {200}  # "no session with that code"
+    assert answers[30].status_code == 429
+    assert "Even rustig aan" in answers[30].get_data(as_text=True)
