@@ -12,8 +12,13 @@ HTTP views find the event from the route's event_id, session_id, code, poll_id o
 Socket handlers (other than connect, which checks the token itself) are called as
 handler(actor, bs, payload), where actor is the Participant or User, and a DomainError they
 raise becomes the ack.
+
+Being the one door to every view and handler, the decorator also keeps out what no database
+column can hold: a request with NUL in its URL or form is a 400; a socket payload loses its NUL
+characters and lone surrogates, and a giant integer in it is refused.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -101,7 +106,18 @@ def _user_allows(rule: str, user: User, scope: _Scope) -> bool:
     return False
 
 
+def _carries_nul() -> bool:
+    """NUL in the URL, query or form: no person types it, and PostgreSQL cannot store it."""
+    parts = [str(value) for value in (request.view_args or {}).values()]
+    for data in (request.args, request.form):
+        for key, values in data.lists():
+            parts += [key, *values]
+    return any("\x00" in part for part in parts)
+
+
 def _http_call(fn: Callable, rules: tuple[str, ...], args: tuple, kwargs: dict):
+    if _carries_nul():
+        abort(400)
     if "public" in rules:
         return fn(*args, **kwargs)
     scope = _http_scope(kwargs)
@@ -139,6 +155,26 @@ def socket_actor(
     return None, None
 
 
+# What JSON can carry but no column can store: NUL (PostgreSQL refuses it in text) and lone
+# surrogates (not UTF-8; a page that cuts an emoji in half sends one). Integers past 64 bits
+# (SQLite refuses them) are never an id, a count or a number of seconds.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_INT_LIMIT = 2**63
+
+
+def _storable(value: object) -> object:
+    """The payload without unstorable characters; an InputError for a giant number."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("", value)
+    if isinstance(value, int) and not -_INT_LIMIT <= value < _INT_LIMIT:
+        raise InputError(_("Dit bericht kan de server niet lezen."))
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
+
+
 def _socket_call(fn: Callable, rules: tuple[str, ...], args: tuple):
     if "public" in rules:
         return fn(*args)
@@ -153,7 +189,7 @@ def _socket_call(fn: Callable, rules: tuple[str, ...], args: tuple):
             return NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie.")).to_ack()
         return NotAllowed(_("Alleen de facilitator van deze sessie mag dit doen.")).to_ack()
     try:
-        return fn(actor, bs, payload)
+        return fn(actor, bs, _storable(payload))
     except DomainError as error:
         db.session.rollback()
         return error.to_ack()

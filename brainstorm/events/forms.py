@@ -15,8 +15,21 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def not_huge(_form, field) -> None:
+    """Before NumberRange, which crashes on a number of hundreds of digits (math.isnan)."""
+    if field.data is not None and abs(field.data) > 10**9:
+        raise StopValidation(_l("Dit getal is te groot."))
 
 
 class EventForm(FlaskForm):
@@ -62,7 +75,8 @@ class EventPageForm(EventForm):
     )
     deadline_time = TimeField(_l("om"), validators=[Optional()])
     capacity = IntegerField(
-        _l("Aantal plaatsen (leeg: geen maximum)"), validators=[Optional(), NumberRange(min=1)]
+        _l("Aantal plaatsen (leeg: geen maximum)"),
+        validators=[Optional(), not_huge, NumberRange(min=1)],
     )
     questions = TextAreaField(
         _l("Extra vragen bij het aanmelden (per regel; „Vraag | keuze; keuze”, * = verplicht)"),

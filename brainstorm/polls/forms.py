@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from brainstorm.events.forms import not_huge
 from brainstorm.polls.models import OPTION_MAX, QUESTION_MAX, QuestionType
 
 
@@ -54,7 +55,7 @@ class QuestionForm(FlaskForm):
     options = TextAreaField(_l("Keuzes (één per regel)"), validators=[Length(max=OPTION_MAX * 25)])
     max_choices = IntegerField(
         _l("Hoogstens zoveel keuzes (leeg: geen maximum)"),
-        validators=[Optional(), NumberRange(min=1, max=20)],
+        validators=[Optional(), not_huge, NumberRange(min=1, max=20)],
     )
     scale_high = SelectField(
         _l("Schaal"),

@@ -259,7 +259,10 @@ def _whole(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # "²" is a digit to isdigit(), "--5" passes lstrip, "9" * 5000 too long
+            return None
     return None
 
 

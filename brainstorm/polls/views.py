@@ -171,7 +171,7 @@ def edit_question(question_id: int):
     """Change a question while nobody has answered it."""
     question = db.get_or_404(Question, question_id)
     form = QuestionForm(obj=question)
-    if request.method == "GET":
+    if not isinstance(form.options.data, str):  # from the question (also when a POST omits it)
         form.options.data = "\n".join(question.options)
     if form.validate_on_submit():
         try:
@@ -270,7 +270,8 @@ def _raw_answers(poll: Poll) -> dict[int, object]:
         elif question.type == QuestionType.RANKING:
             # One select per option with its place (1 = most important): no script needed.
             ranks = [request.form.get(f"{name}_{i}", "") for i in range(len(question.options))]
-            places = [int(r) if r.isdigit() else 0 for r in ranks]
+            # Places 1 … 20; isdigit() would also pass "²", which int() refuses.
+            places = [int(r) if r.isdecimal() and len(r) <= 2 else 0 for r in ranks]
             if sorted(places) == list(range(1, len(places) + 1)):
                 raw[question.id] = sorted(range(len(places)), key=places.__getitem__)
             elif any(ranks):

@@ -61,7 +61,8 @@ def settings(session_id: int):
     bs = db.get_or_404(BrainstormSession, session_id)
     form = ReportSettingsForm()
     if form.validate_on_submit():
-        chosen = [int(i) for i in request.form.getlist("polls") if i.isdigit()]
+        polls = request.form.getlist("polls")
+        chosen = [int(i) for i in polls if i.isdecimal() and len(i) <= 18]  # ids, not "²"
         services.save_report_settings(bs, form.introduction.data, chosen, form.final.data)
     audience = request.args.get("audience", "alles")
     return redirect(url_for("reports.show", session_id=bs.id, audience=audience))

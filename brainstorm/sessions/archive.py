@@ -113,7 +113,7 @@ def _value(column, value: Any) -> Any:
 
 def _respondent(value: str, participants: dict[int, int]) -> str:
     kind, _sep, ref = value.partition(":")
-    if kind == "participant" and ref.isdigit() and int(ref) in participants:
+    if kind == "participant" and ref.isdecimal() and int(ref) in participants:
         return f"participant:{participants[int(ref)]}"
     return f"archive:{ref}" if kind == "registration" else value
 

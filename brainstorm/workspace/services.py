@@ -642,10 +642,11 @@ def _slot(bs: BrainstormSession, clusters: list[Cluster], ideas: list[Idea], *, 
     if not groups:
         return False
     keys = run_blocking(assign, groups, [idea.text for idea in ideas])
-    db.session.add_all(
-        ClusterMember(idea_id=idea.id, cluster_id=int(key), new=new)
-        for idea, key in zip(ideas, keys, strict=True)
-    )
+    placed = _places(ideas)  # a re-run also slots free ideas that still have a place
+    for idea, key in zip(ideas, keys, strict=True):
+        place = placed.get(idea.id) or ClusterMember(idea_id=idea.id)
+        place.cluster_id, place.new = int(key), new
+        db.session.add(place)
     db.session.flush()
     return True
 
@@ -898,7 +899,9 @@ def update_deepening(
         if len(texts[field]) > DEEPENING_MAX:
             raise InputError(_("Een tekst mag hoogstens %(max)d tekens zijn.", max=DEEPENING_MAX))
     known = {a.value for a in Audience}
-    if not isinstance(audiences, list | tuple) or not set(audiences) <= known:
+    if not isinstance(audiences, list | tuple) or not all(
+        isinstance(a, str) and a in known for a in audiences
+    ):
         raise InputError(_("Kies uit OCW, vakorganisaties, sectorraden en Voorlopersgroep."))
     scope = _scope_of_cluster(bs, row)
     _remember(bs, scope, "deepen")

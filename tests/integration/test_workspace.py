@@ -127,6 +127,24 @@ def test_hand_moves_locks_and_titles_survive_a_re_run(room):
     assert not any(idea_id(aside) in c["idea_ids"] for c in again["clusters"])
 
 
+def test_a_re_run_with_few_free_ideas_slots_them_in_again(room):
+    """Ideas a run placed stay free for the next one; with fewer than four of them free
+    they are slotted in, not inserted a second time (found by tests/integration/test_fuzzing)."""
+    console, participant = room.console, room.participant
+    command(console, "run_clustering", k=3)
+    update = last_update(participant)
+    for theme in ("werkdruk", "stage"):
+        cluster = cluster_of(update, THEMES[theme][0])
+        assert command(console, "lock_cluster", cluster_id=cluster["id"], locked=True)["ok"]
+    zij = THEMES["zij-instroom"]
+    home = cluster_of(update, zij[0])["id"]
+    for text in zij[:3]:  # placed by hand; the other three stay free
+        assert command(console, "move_idea", idea_id=idea_id(text), cluster_id=home)["ok"]
+    assert command(console, "run_clustering", k=3)["ok"]
+    again = last_update(participant)
+    assert sorted(cluster_of(again, zij[0])["idea_ids"]) == sorted(map(idea_id, zij))
+
+
 def test_merge_split_create_reorder_delete_and_undo(room):
     console, participant = room.console, room.participant
     command(console, "run_clustering", k=3)
