@@ -111,8 +111,8 @@ class RedisPresence:
 def init_presence(app: Flask) -> None:
     """Choose the store: Redis when the processes share a Redis message queue."""
     queue = app.config.get("SOCKETIO_MESSAGE_QUEUE") or ""
-    store = RedisPresence(queue) if queue.startswith(("redis://", "rediss://")) else None
-    app.extensions["presence"] = store or MemoryPresence()
+    shared = queue.startswith(("redis://", "rediss://"))
+    app.extensions["presence"] = RedisPresence(queue) if shared else MemoryPresence()
 
 
 def store() -> PresenceStore:

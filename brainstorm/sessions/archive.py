@@ -5,8 +5,9 @@ them), vraagstukken with their moderation state, dots, clusters with their deepe
 members, theme dots, and the session's live polls with their answers. Rows refer to each
 other by their ids at export time ("refs"); an import gives every row a new id and rewires
 the refs, so a document can be imported into any event, any number of times. What belongs to
-one installation stays out: accounts, registrations, the programme, the event log and the
-undo history (an imported session starts closed, and its pages start from a snapshot).
+one installation or to the live moment stays out: accounts, registrations, the programme,
+the event log, the undo history and the engine's runs (the map appears after a new run). An
+imported session starts closed, and its pages start from a snapshot.
 """
 
 from __future__ import annotations
