@@ -220,25 +220,7 @@ def test_every_route_is_in_the_table(app):
 def _url_value(world: World, endpoint: str, name: str, converter) -> object:
     if isinstance(converter, AnyConverter):
         return sorted(converter.items)[0]
-    if name == "token":
-        return {
-            "events.registered": world.registration_token,
-            "events.cancel_registration": world.registration_token,
-            "events.invitation": world.invitation_token,
-            "accounts.reset_password": world.reset_token,
-        }[endpoint]
-    values = {
-        "event_id": world.event_id,
-        "session_id": world.session_id,
-        "code": world.code,
-        "poll_id": world.poll_id,
-        "question_id": world.question_id,
-        "registration_id": world.registration_id,
-        "user_id": world.member_id,
-        "slug": world.slug,
-        "lang": "nl",
-        "fmt": "md",  # the report: the quickest format to render
-    }
+    values = world.url_values(endpoint) | {"fmt": "md"}  # the report's quickest format
     assert name in values, f"{endpoint}: give the URL parameter {name!r} a real value here"
     return values[name]
 

@@ -510,31 +510,14 @@ def test_every_post_endpoint_is_fuzzed(app):
     assert sorted(set(FORMS) - posts) == []
 
 
-def _values(world: World, endpoint: str) -> dict[str, object]:
+def _route_values(world: World, endpoint: str) -> dict[str, object]:
     """Real values for every URL part of an endpoint."""
-    token = {
-        "accounts.reset_password": world.reset_token,
-        "events.invitation": world.invitation_token,
-    }.get(endpoint, world.registration_token)
-    return {
-        "event_id": world.event_id,
-        "session_id": world.session_id,
-        "code": world.code,
-        "poll_id": world.poll_id,
-        "question_id": world.question_id,
-        "registration_id": world.registration_id,
-        "user_id": world.member_id,
-        "slug": world.slug,
-        "lang": "nl",
-        "action": "up",
-        "fmt": "csv",
-        "token": token,
-    }
+    return world.url_values(endpoint) | {"action": "up", "fmt": "csv"}
 
 
 def _url(world: World, endpoint: str) -> str:
     rule = next(r for r in world.app.url_map.iter_rules() if r.endpoint == endpoint)
-    values = _values(world, endpoint)
+    values = _route_values(world, endpoint)
     return rule.build({name: values[name] for name in rule.arguments})[1]
 
 
@@ -623,7 +606,7 @@ def test_odd_urls_and_query_strings_are_refused_cleanly(world):
     for rule in world.app.url_map.iter_rules():
         if rule.endpoint == "static" or "GET" not in rule.methods:
             continue
-        values = _values(world, rule.endpoint)
+        values = _route_values(world, rule.endpoint)
         real = {name: values[name] for name in rule.arguments}
         for odd in ODD:
             urls = [rule.build(real)[1] + "?" + "&".join(f"{q}={odd}" for q in QUERY_ARGS)]

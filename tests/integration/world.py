@@ -95,6 +95,25 @@ class World:
     def participant(self) -> Participant:
         return db.session.get(Participant, self.participant_id)
 
+    def url_values(self, endpoint: str) -> dict[str, object]:
+        """Real values for the URL parts of the routes; a token is the endpoint's own kind."""
+        token = {
+            "accounts.reset_password": self.reset_token,
+            "events.invitation": self.invitation_token,
+        }.get(endpoint, self.registration_token)
+        return {
+            "event_id": self.event_id,
+            "session_id": self.session_id,
+            "code": self.code,
+            "poll_id": self.poll_id,
+            "question_id": self.question_id,
+            "registration_id": self.registration_id,
+            "user_id": self.member_id,
+            "slug": self.slug,
+            "lang": "nl",
+            "token": token,
+        }
+
     def page_token(self, actor: str) -> str | None:
         """The socket token the actor's own page hands out, or None without such a page."""
         paths = {
