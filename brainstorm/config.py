@@ -1,6 +1,7 @@
 """Configuration: defaults → instance/config.py → environment → test config."""
 
 import os
+from collections.abc import Mapping
 from typing import ClassVar
 
 from flask import Flask
@@ -21,10 +22,13 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
     SESSION_COOKIE_HTTPONLY = True
+    # None: Secure exactly when BASE_URL is https (cookies then travel only encrypted).
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_SECURE: bool | None = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a facilitator's form may stay open for a whole session
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI: str | None = None  # None: the Redis queue if any, else memory
     RATELIMIT_HEADERS_ENABLED = True
     IDEA_MAX_LENGTH = 500
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # a request body (a session export to import)
@@ -65,17 +69,18 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env("BRAINSTORM")
     if test_config:
         app.config.update(test_config)
-    if app.config["BASE_URL"].startswith("https://"):
-        # Served over HTTPS: cookies travel only encrypted (unless configured otherwise).
-        for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
-            if f"BRAINSTORM_{name}" not in os.environ and name not in (test_config or {}):
-                app.config[name] = True
-    queue = app.config["SOCKETIO_MESSAGE_QUEUE"] or ""
-    if queue.startswith(("redis://", "rediss://")) and app.config["RATELIMIT_STORAGE_URI"] == (
-        Defaults.RATELIMIT_STORAGE_URI
-    ):
-        # Several processes share that Redis: one count per visitor, not one per process.
-        app.config["RATELIMIT_STORAGE_URI"] = queue
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config[name] is None:
+            app.config[name] = app.config["BASE_URL"].startswith("https://")
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        # Several processes share the queue's Redis: one count per visitor, not per process.
+        app.config["RATELIMIT_STORAGE_URI"] = shared_redis(app.config) or "memory://"
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "brainstorm.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def shared_redis(config: Mapping) -> str:
+    """The Redis the server processes share (their Socket.IO queue), or "" for one process."""
+    queue = config.get("SOCKETIO_MESSAGE_QUEUE") or ""
+    return queue if queue.startswith(("redis://", "rediss://")) else ""

@@ -1,5 +1,5 @@
-"""Tables as files: CSV for anything, XLSX with one sheet per table (organisers open both in
-Excel, so the CSV starts with a byte-order mark and Excel reads the accents)."""
+"""Data as files: CSV for anything, XLSX with one sheet per table (organisers open both in
+Excel, so the CSV starts with a byte-order mark and Excel reads the accents), and JSON."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import Response
+from flask import Response, jsonify
 
 Rows = Sequence[Sequence[Any]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,3 +44,10 @@ def download(sheets: Mapping[str, Rows], fmt: str, name: str) -> Response:
         body, mimetype = xlsx_bytes(sheets), XLSX
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     return Response(body, mimetype=mimetype, headers=headers)
+
+
+def json_download(data: Any, name: str) -> Response:
+    """A JSON document as a download named name.json."""
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response

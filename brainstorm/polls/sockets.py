@@ -5,7 +5,7 @@ from brainstorm.accounts.access import allow
 from brainstorm.accounts.models import User
 from brainstorm.extensions import socketio
 from brainstorm.polls import services
-from brainstorm.realtime.limits import socket_limit
+from brainstorm.realtime import limits
 from brainstorm.sessions.models import BrainstormSession, Participant
 
 
@@ -30,7 +30,7 @@ def on_poll_hide_results(user: User, bs: BrainstormSession, payload: dict) -> di
 
 
 @socketio.on("poll_answer")
-@socket_limit("answers", "30/minute")
+@limits.ANSWERS
 @allow("participant")
 def on_poll_answer(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """Answer an open live question (again: replaces the answer)."""

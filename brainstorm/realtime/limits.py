@@ -30,3 +30,9 @@ def socket_limit(bucket: str, limit: str) -> Callable:
         return wrapper
 
     return decorator
+
+
+# Per person a minute: more than anyone types, votes or answers by hand (README, Trust).
+IDEAS = socket_limit("ideas", "30/minute")  # send, edit, withdraw
+VOTES = socket_limit("votes", "60/minute")  # dots on ideas and on themes, and taking them back
+ANSWERS = socket_limit("answers", "30/minute")  # live poll answers

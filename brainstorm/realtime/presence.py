@@ -20,6 +20,7 @@ import redis
 from flask import Flask, current_app
 
 from brainstorm.background import run_later_once
+from brainstorm.config import shared_redis
 from brainstorm.extensions import socketio
 from brainstorm.realtime.services import emit_ephemeral
 
@@ -110,9 +111,8 @@ class RedisPresence:
 
 def init_presence(app: Flask) -> None:
     """Choose the store: Redis when the processes share a Redis message queue."""
-    queue = app.config.get("SOCKETIO_MESSAGE_QUEUE") or ""
-    shared = queue.startswith(("redis://", "rediss://"))
-    app.extensions["presence"] = RedisPresence(queue) if shared else MemoryPresence()
+    shared = shared_redis(app.config)
+    app.extensions["presence"] = RedisPresence(shared) if shared else MemoryPresence()
 
 
 def store() -> PresenceStore:

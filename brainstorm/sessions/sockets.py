@@ -9,9 +9,8 @@ from brainstorm.accounts.identity import PARTICIPANT, PRESENTER, USER, read_sock
 from brainstorm.accounts.models import User
 from brainstorm.extensions import socketio
 from brainstorm.polls import services as polls
-from brainstorm.realtime import presence
+from brainstorm.realtime import limits, presence
 from brainstorm.realtime import services as realtime
-from brainstorm.realtime.limits import socket_limit
 from brainstorm.realtime.models import EVERYONE, FACILITATORS
 from brainstorm.sessions import services
 from brainstorm.sessions.models import BrainstormSession, Participant
@@ -110,7 +109,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
 
 
 @socketio.on("submit_idea")
-@socket_limit("ideas", "30/minute")
+@limits.IDEAS
 @allow("participant")
 def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """A participant sends a vraagstuk; the ack carries its id."""
@@ -119,7 +118,7 @@ def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: dic
 
 
 @socketio.on("edit_idea")
-@socket_limit("ideas", "30/minute")
+@limits.IDEAS
 @allow("participant")
 def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """The author rewords their vraagstuk."""
@@ -128,7 +127,7 @@ def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: dict)
 
 
 @socketio.on("withdraw_idea")
-@socket_limit("ideas", "30/minute")
+@limits.IDEAS
 @allow("participant")
 def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """The author takes their vraagstuk back."""
@@ -137,7 +136,7 @@ def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: d
 
 
 @socketio.on("vote")
-@socket_limit("votes", "60/minute")
+@limits.VOTES
 @allow("participant")
 def on_vote(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """Put a dot on an idea."""
@@ -145,7 +144,7 @@ def on_vote(participant: Participant, bs: BrainstormSession, payload: dict) -> d
 
 
 @socketio.on("unvote")
-@socket_limit("votes", "60/minute")
+@limits.VOTES
 @allow("participant")
 def on_unvote(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """Take a dot back."""

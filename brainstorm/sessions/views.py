@@ -9,7 +9,6 @@ from flask import (
     Response,
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -31,6 +30,7 @@ from brainstorm.accounts.identity import (
 )
 from brainstorm.errors import DomainError
 from brainstorm.events.models import AgendaItem, Event
+from brainstorm.exports import json_download
 from brainstorm.extensions import db, limiter
 from brainstorm.sessions import services
 from brainstorm.sessions.archive import export_session, import_session
@@ -90,10 +90,7 @@ def my_data(code: str):
     """Everything stored about me in this session, as a JSON file (AVG right of access)."""
     bs = services.find_session(code)
     data = participant_data(bs, current_participant(bs.id))
-    response = jsonify(data)
-    disposition = f"attachment; filename=mijn-gegevens-{bs.join_code}.json"
-    response.headers["Content-Disposition"] = disposition
-    return response
+    return json_download(data, f"mijn-gegevens-{bs.join_code}")
 
 
 @bp.get("/s/<code>/results")
@@ -151,10 +148,7 @@ def qr(session_id: int):
 def export(session_id: int):
     """The whole session as one JSON file, for the organisation's own archive."""
     bs = db.get_or_404(BrainstormSession, session_id)
-    response = jsonify(export_session(bs))
-    disposition = f"attachment; filename=sessie-{bs.join_code}-{bs.created_at:%Y-%m-%d}.json"
-    response.headers["Content-Disposition"] = disposition
-    return response
+    return json_download(export_session(bs), f"sessie-{bs.join_code}-{bs.created_at:%Y-%m-%d}")
 
 
 @bp.post("/events/<int:event_id>/sessions/import")

@@ -7,7 +7,7 @@ from brainstorm.accounts.access import allow
 from brainstorm.accounts.models import User
 from brainstorm.errors import InputError
 from brainstorm.extensions import socketio
-from brainstorm.realtime.limits import socket_limit
+from brainstorm.realtime import limits
 from brainstorm.sessions.models import BrainstormSession, Participant
 from brainstorm.workspace import services
 
@@ -140,7 +140,7 @@ def on_undo_workspace(user: User, bs: BrainstormSession, payload: dict) -> dict:
 
 
 @socketio.on("vote_cluster")
-@socket_limit("votes", "60/minute")
+@limits.VOTES
 @allow("participant")
 def on_vote_cluster(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """Put a dot on a cluster."""
@@ -148,7 +148,7 @@ def on_vote_cluster(participant: Participant, bs: BrainstormSession, payload: di
 
 
 @socketio.on("unvote_cluster")
-@socket_limit("votes", "60/minute")
+@limits.VOTES
 @allow("participant")
 def on_unvote_cluster(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
     """Take a dot back from a cluster."""

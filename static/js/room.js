@@ -917,25 +917,6 @@ async function castThemeVote(cluster, command) {
   if (!ack.ok) themes.error(id, ack.error);
 }
 
-function themeButton(action, text, onClick, { describedBy, unavailable = null, cls = "secondary outline" }) {
-  return h("button", {
-    type: "button",
-    class: `small ${cls}`,
-    text,
-    dataset: { action },
-    "aria-describedby": describedBy,
-    "aria-disabled": unavailable ? "true" : null,
-    onclick: (event) => {
-      const li = event.currentTarget.closest("li[data-id]");
-      if (unavailable) {
-        if (li) themes.error(li.dataset.id, unavailable);
-        return;
-      }
-      onClick();
-    },
-  });
-}
-
 const IDEAS_FOLDED = 5; // a theme with more ideas shows this many until it is opened
 
 function renderTheme(cluster, body, li) {
@@ -1024,14 +1005,16 @@ function themeVoteControls(cluster, labelId) {
         " ",
         stacking ? tn("my_votes", n) : strings.theme_voted,
       ),
-    themeButton("vote-theme", n > 0 && stacking ? strings.vote_more : strings.vote, () => castThemeVote(cluster, "vote_cluster"), {
+    actionButton("vote-theme", n > 0 && stacking ? strings.vote_more : strings.vote, () => castThemeVote(cluster, "vote_cluster"), {
       describedBy: labelId,
       unavailable: cannotVote,
       cls: "vote",
+      list: themes,
     }),
-    themeButton("unvote-theme", strings.theme_unvote, () => castThemeVote(cluster, "unvote_cluster"), {
+    actionButton("unvote-theme", strings.theme_unvote, () => castThemeVote(cluster, "unvote_cluster"), {
       describedBy: labelId,
       unavailable: n > 0 ? null : strings.theme_no_vote,
+      list: themes,
     }),
   );
 }
@@ -1151,7 +1134,7 @@ function renderIdeasNow(extra, focusAfter) {
 
 // Buttons stay focusable while busy or unavailable (aria-disabled), so a keyboard user keeps
 // their place when the item is redrawn; a click on an unavailable one explains why.
-function actionButton(action, text, onClick, { describedBy, unavailable = null, cls = "secondary outline" } = {}) {
+function actionButton(action, text, onClick, { describedBy, unavailable = null, cls = "secondary outline", list = null } = {}) {
   return h("button", {
     type: "button",
     class: `small ${cls}`,
@@ -1161,11 +1144,13 @@ function actionButton(action, text, onClick, { describedBy, unavailable = null, 
     "aria-disabled": unavailable ? "true" : null,
     onclick: (event) => {
       const li = event.currentTarget.closest("li[data-id]");
+      // A theme's button names its list; an idea's is on the board or among the pending.
+      const owner = list ?? (li?.closest("#ideas") ? ideas : pendingList);
       if (unavailable) {
-        if (li) (li.closest("#ideas") ? ideas : pendingList).error(li.dataset.id, unavailable);
+        if (li) owner.error(li.dataset.id, unavailable);
         return;
       }
-      if (li && state.busy.has(li.dataset.id)) return;
+      if (!list && li && state.busy.has(li.dataset.id)) return; // an idea waits for its ack
       onClick();
     },
   });

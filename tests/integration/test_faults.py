@@ -10,18 +10,20 @@ from sqlalchemy import func, select
 
 from brainstorm.extensions import db
 from brainstorm.sessions.models import Idea
-from tests.live_client import LiveParticipant
-from tests.live_client import open_session as live_session
+from tests.live_client import LiveParticipant, open_session
 from tests.servers import AppServer
 
 SECRET = "faults-secret"
 CLIENT_ID = "0b7e6f1c-3d2a-4c5b-9e8f-1a2b3c4d5e6f"
 
 
-def open_session(database_url: str, people: int) -> tuple:
-    """The app and the socket tokens of that many participants of a session taking input."""
-    app, tokens = live_session(database_url, SECRET, [f"Deelnemer {n}" for n in range(people)])
-    return app, [token for name, token in tokens.items() if name != "facilitator"]
+def serve(tmp_path, database_url: str, people: int) -> tuple:
+    """A session taking input with that many participants, served by a real gunicorn; returns
+    the app (to read the database), the participants' socket tokens and the started server."""
+    app, tokens = open_session(database_url, SECRET, [f"Deelnemer {n}" for n in range(people)])
+    server = AppServer(tmp_path, database_url, SECRET_KEY=SECRET)
+    server.start()
+    return app, [token for name, token in tokens.items() if name != "facilitator"], server
 
 
 def stored(app) -> dict[str, int]:
@@ -44,9 +46,7 @@ async def converged(pages: list[LiveParticipant], expected: set[int], timeout: f
 
 def test_a_server_killed_mid_session_loses_no_acked_idea_and_pages_converge(tmp_path):
     url = f"sqlite:///{tmp_path / 'faults.db'}"
-    app, tokens = open_session(url, people=10)
-    server = AppServer(tmp_path, url, SECRET_KEY=SECRET)
-    server.start()
+    app, tokens, server = serve(tmp_path, url, people=10)
 
     async def session() -> list[LiveParticipant]:
         pages = [LiveParticipant(server.url, token) for token in tokens]
@@ -79,9 +79,7 @@ def test_a_server_killed_mid_session_loses_no_acked_idea_and_pages_converge(tmp_
 
 def test_a_busy_sqlite_database_gives_a_clear_error_and_nothing_half_written(tmp_path):
     url = f"sqlite:///{tmp_path / 'busy.db'}"
-    app, tokens = open_session(url, people=1)
-    server = AppServer(tmp_path, url, SECRET_KEY=SECRET)
-    server.start()
+    app, tokens, server = serve(tmp_path, url, people=1)
     release = threading.Event()
     locked = threading.Event()
 
@@ -122,9 +120,7 @@ def test_a_busy_sqlite_database_gives_a_clear_error_and_nothing_half_written(tmp
 
 def test_a_postgresql_restart_during_a_session_is_survived(postgres, tmp_path):
     url = postgres.create_database()
-    _app, tokens = open_session(url, people=1)
-    server = AppServer(tmp_path, url, SECRET_KEY=SECRET)
-    server.start()
+    _app, tokens, server = serve(tmp_path, url, people=1)
 
     async def session() -> LiveParticipant:
         page = LiveParticipant(server.url, tokens[0])
@@ -152,9 +148,7 @@ def test_a_postgresql_restart_during_a_session_is_survived(postgres, tmp_path):
 
 def test_two_hundred_people_sending_twenty_ideas_at_once_all_arrive_once(tmp_path):
     url = f"sqlite:///{tmp_path / 'load.db'}"
-    app, tokens = open_session(url, people=200)
-    server = AppServer(tmp_path, url, SECRET_KEY=SECRET)
-    server.start()
+    app, tokens, server = serve(tmp_path, url, people=200)
 
     async def session() -> list[LiveParticipant]:
         pages = [LiveParticipant(server.url, token) for token in tokens]
