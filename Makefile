@@ -8,7 +8,7 @@ PORT    ?= 5000
 # gevent: one worker holds thousands of websockets (see README, "Async mode").
 GUNICORN_ARGS ?= -k gevent -w 1 --worker-connections 4000 --no-control-socket
 
-.PHONY: run run-scaled test lint format install install-dev translations messages db demo browser pdf-libs test-debs clean
+.PHONY: run run-scaled test test-clock lint format install install-dev translations messages db demo browser pdf-libs test-debs clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,7 +80,7 @@ endef
 # Pango and a font for WeasyPrint (the PDF report); the tests read PDF pages with pdftoppm
 # and start their own PostgreSQL and Redis (the integration suite runs on both databases).
 PDF_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := $(PDF_DEBS) poppler-utils postgresql redis-server
+TEST_DEBS := $(PDF_DEBS) poppler-utils postgresql redis-server faketime
 
 pdf-libs:
 	$(call apt-install,$(PDF_DEBS))
@@ -90,6 +90,20 @@ test-debs:
 
 test: install-dev translations browser test-debs
 	$(PY) -m pytest --durations=10
+	$(MAKE) --no-print-directory test-clock
+
+# The tests whose outcome depends on the date or the hour (marked time_sensitive), again at
+# awkward instants under libfaketime: evening UTC (already tomorrow in Amsterdam), both DST eves,
+# New Year's Eve and years ahead. The clock ticks on from each instant.
+CLOCK_INSTANTS := "2026-12-01 22:30:00" "2027-03-27 23:30:00" "2027-10-30 23:30:00" \
+                  "2026-12-31 23:30:00" "2031-06-15 06:00:00"
+
+test-clock: install-dev translations test-debs
+	@for at in $(CLOCK_INSTANTS); do \
+	  echo "time-sensitive tests at $$at UTC"; \
+	  TZ=UTC faketime "$$at" $(PY) -m pytest -q -p no:cacheprovider -m time_sensitive \
+	    -k "not postgresql" || exit 1; \
+	done
 
 lint: install-dev
 	$(PY) -m ruff check .

@@ -36,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, socket handlers, CLI."""
     app = Flask(
         __name__,
+        # Tests give a folder of their own, so they never read or write the checkout's.
+        instance_path=(test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("BRAINSTORM_INSTANCE_PATH"),
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",

@@ -3,7 +3,7 @@
 import json
 import secrets
 import uuid
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import click
@@ -14,6 +14,7 @@ from brainstorm.accounts.models import Role
 from brainstorm.errors import DomainError
 from brainstorm.events.services import create_event, set_questions
 from brainstorm.sessions import services as sessions
+from brainstorm.timeutil import local_today
 
 DEMO_EMAIL = "demo@example.org"
 
@@ -80,7 +81,7 @@ def seed_demo() -> None:
     password = secrets.token_urlsafe(9)
     user = accounts.create_user(DEMO_EMAIL, password, Role.FACILITATOR, "Demo Facilitator")
     hhmm = time.fromisoformat
-    day = date.today() + timedelta(days=21)  # always ahead, so the agenda shows it
+    day = local_today() + timedelta(days=21)  # always ahead, so the agenda shows it
     event = create_event(
         user,
         DEMO_EVENT["title"],

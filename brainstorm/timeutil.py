@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def local_today() -> date:
+    """Today's date in Amsterdam (at 23:30 UTC that is already tomorrow)."""
+    return to_local(utcnow()).date()
+
+
 def local_to_utc(day: date, wall_clock: time) -> datetime:
     """An Amsterdam wall-clock time on a day, as UTC (DST handled by zoneinfo)."""
     return datetime.combine(day, wall_clock, tzinfo=AMSTERDAM).astimezone(UTC)

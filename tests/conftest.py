@@ -1,9 +1,14 @@
 """Factory fixtures shared by the unit, integration and e2e tests."""
 
+import os
 import re
+import shutil
+import tempfile
+from datetime import time, timedelta
 from itertools import count
 
 import pytest
+import time_machine
 from flask import g
 
 from brainstorm import create_app
@@ -12,11 +17,23 @@ from brainstorm.accounts.models import Role, TeamRole
 from brainstorm.events.services import create_event
 from brainstorm.extensions import db, socketio
 from brainstorm.sessions import services as sessions
+from brainstorm.timeutil import local_today, utcnow
 from tests.servers import Postgres, Redis
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'data-token="([^"]+)"')
 _numbers = count(1)
+
+
+def pytest_configure(config):
+    """Every app the tests make, in this process or as a server, keeps its instance folder
+    (config, demo login, outbox) out of the checkout."""
+    os.environ["BRAINSTORM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="brainstorm-instance-")
+
+
+def pytest_unconfigure(config):
+    """Remove that folder again."""
+    shutil.rmtree(os.environ.pop("BRAINSTORM_INSTANCE_PATH", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +53,15 @@ def redis_server():
 
 
 @pytest.fixture
+def clock():
+    """The one clock of app and test (brainstorm.timeutil.utcnow, date.today, time.time), as
+    the test sets it: clock.move_to(moment) jumps, clock.shift(delta) moves on; in between it
+    ticks. It starts at the real moment, so fixtures built relative to it hold at any hour."""
+    with time_machine.travel(utcnow(), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
 def database_url(tmp_path):
     """The test's own database: a fresh SQLite file (integration tests also run on PostgreSQL)."""
     return f"sqlite:///{tmp_path / 'test.db'}"
@@ -51,6 +77,7 @@ def app(tmp_path, database_url):
             "PRESENCE_DELAY": 0,
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
             "SECRET_KEY": "test-secret",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
             "SQLALCHEMY_DATABASE_URI": database_url,
             "ASYNC_MODE": "threading",
             "WTF_CSRF_ENABLED": False,
@@ -83,14 +110,12 @@ def make_user(app):
 
 @pytest.fixture
 def make_session(app, make_user):
-    """make_session(facilitator=None, staff=()) -> BrainstormSession of a new event."""
-    from datetime import date, time
+    """make_session(facilitator=None, staff=()) -> BrainstormSession of an event in 13 days."""
 
     def make(facilitator=None, staff=()):
         facilitator = facilitator or make_user()
-        event = create_event(
-            facilitator, "Brainstormsessie RATO", date(2026, 12, 14), time(15, 30), time(17)
-        )
+        day = local_today() + timedelta(days=13)
+        event = create_event(facilitator, "Brainstormsessie RATO", day, time(15, 30), time(17))
         for member in staff:
             accounts.add_to_team(event.id, member, TeamRole.STAFF)
         db.session.commit()

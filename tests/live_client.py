@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
-from datetime import date, time
+from datetime import time
 
 import socketio
 from flask import Flask
@@ -21,6 +21,7 @@ from brainstorm.accounts.models import Role
 from brainstorm.events.services import create_event
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import Phase
+from brainstorm.timeutil import local_today
 
 
 def open_session(database_url: str, secret: str, names: Sequence[str]) -> tuple[Flask, dict]:
@@ -33,7 +34,7 @@ def open_session(database_url: str, secret: str, names: Sequence[str]) -> tuple[
     with app.app_context(), app.test_request_context():
         upgrade()
         user = accounts.create_user("facilitator@example.org", "lang-wachtwoord", Role.FACILITATOR)
-        event = create_event(user, "Congresdag", date(2026, 12, 14), time(9), time(17))
+        event = create_event(user, "Congresdag", local_today(), time(9), time(17))
         bs = sessions.create_session(event, "Vraagstukken")
         sessions.update_settings(bs, user, {"idea_limit": 100})
         sessions.set_phase(bs, user, Phase.INPUT)

@@ -1,7 +1,6 @@
 """A real server (gunicorn + gevent, as in production) and real Chromium for browser tests."""
 
-from datetime import date
-from datetime import time as clock
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import Role
 from brainstorm.events.services import create_event
 from brainstorm.sessions import services as sessions
+from brainstorm.timeutil import local_today
 from tests.servers import AppServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,9 +44,8 @@ class Server(AppServer):
         with app.app_context():
             upgrade()
             user = accounts.create_user("facilitator@example.org", PASSWORD, Role.FACILITATOR)
-            event = create_event(
-                user, "Brainstormsessie RATO", date(2026, 12, 14), clock(15, 30), clock(17)
-            )
+            day = local_today() + timedelta(days=13)
+            event = create_event(user, "Brainstormsessie RATO", day, time(15, 30), time(17))
             bs = sessions.create_session(event, "Vraagstukken Samen Opleiden")
             self.info = {
                 "url": self.url,
@@ -54,6 +53,7 @@ class Server(AppServer):
                 "session_id": bs.id,
                 "email": user.email,
                 "password": PASSWORD,
+                "day": day.isoformat(),
             }
         return self.info
 

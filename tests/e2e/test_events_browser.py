@@ -3,11 +3,12 @@ the organiser's list, and walks into the live session with the link from the inv
 
 import email
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from email.policy import default
 
 from playwright.sync_api import expect
 
+from brainstorm.timeutil import local_today
 from tests.e2e.test_session_browser import log_in
 
 TEAMS = "https://teams.microsoft.com/l/meetup-join/e2e"
@@ -29,7 +30,7 @@ def test_register_through_the_public_page_and_the_organiser_sees_it(own_server, 
     log_in(organiser, server)
     organiser.get_by_role("link", name="Brainstormsessie RATO").click()
     organiser.get_by_role("link", name="Bewerken").click()
-    day = date.today() + timedelta(days=30)
+    day = local_today() + timedelta(days=30)
     organiser.get_by_label("Datum", exact=True).fill(day.isoformat())
     organiser.get_by_label("Link naar de online bijeenkomst").fill(TEAMS)
     organiser.get_by_label("Doelgroep").fill("Programmaleiders van partnerschappen po, vo en mbo")

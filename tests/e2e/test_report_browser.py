@@ -15,7 +15,7 @@ def test_staff_download_the_report_as_pdf(live_server, new_page):
     with page.expect_download() as download:
         page.locator("#download-pdf").click()
     assert download.value.suggested_filename == (
-        "adviesrapport-brainstormsessie-rato-alles-2026-12-14.pdf"
+        f"adviesrapport-brainstormsessie-rato-alles-{live_server['day']}.pdf"
     )
     with open(download.value.path(), "rb") as file:
         reader = PdfReader(io.BytesIO(file.read()))

@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import date, time
+from datetime import time
 from uuid import uuid4
 
 from sqlalchemy import func, select
@@ -95,7 +95,7 @@ def test_a_session_exported_and_imported_elsewhere_is_the_same_session(
     assert [i["text"] for i in document["ideas"]] == TEXTS
     assert [len(document[name]) for name in ("votes", "clusters", "answers")] == [1, 2, 1]
 
-    other = create_event(facilitator, "Terugkomdag", date(2027, 3, 1), time(9), time(12))
+    other = create_event(facilitator, "Terugkomdag", bs.event.starts_at.date(), time(9), time(12))
     db.session.commit()
     done = organiser.post(
         f"/events/{other.id}/sessions/import",

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import Role
 
@@ -28,12 +30,15 @@ def test_create_user_refuses_a_duplicate_in_dutch(app, make_user):
     assert f"Er is al een account voor {user.email}" in result.output
 
 
-def test_seed_demo_fills_once(app):
+@pytest.mark.time_sensitive
+def test_seed_demo_fills_once_and_keeps_the_login_in_the_instance_folder(app, tmp_path):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "staat er al" in second.output
+    saved = tmp_path / "instance" / "demo-login.txt"
+    assert saved.read_text().strip() in second.output  # the test's folder, not the checkout's
 
 
 SIB200 = Path(__file__).resolve().parents[3] / "shared/evaldata/sib200_nld/sib200_nld.jsonl"

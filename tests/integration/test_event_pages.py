@@ -1,6 +1,6 @@
 """Event pages over HTTP: the public agenda and registration, and the organisers' pages."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +10,10 @@ from brainstorm.accounts.models import TeamRole
 from brainstorm.events.models import Event, Registration
 from brainstorm.events.services import create_event
 from brainstorm.extensions import db
-from brainstorm.timeutil import utcnow
+from brainstorm.timeutil import local_today, utcnow
+
+# The public page and registering depend on the event's date and deadline.
+pytestmark = pytest.mark.time_sensitive
 
 TEAMS = "https://teams.microsoft.com/l/meetup-join/geheim"
 FORM = {
@@ -33,12 +36,13 @@ def organiser(make_user, login):
 @pytest.fixture
 def event(organiser):
     user, client = organiser
-    event = create_event(user, "Brainstormsessie RATO", date(2027, 2, 7), time(9), time(11))
+    day = local_today() + timedelta(days=60)
+    event = create_event(user, "Brainstormsessie RATO", day, time(9), time(11))
     response = client.post(
         f"/events/{event.id}/edit",
         data={
             "title": "Brainstormsessie RATO",
-            "day": "2027-02-07",
+            "day": day.isoformat(),
             "start": "09:00",
             "end": "11:00",
             "location": "Online via MS Teams",
@@ -190,7 +194,10 @@ def test_team_and_duplicate(event, organiser, make_user):
     last = client.post(f"/events/{event.id}/team/{user.id}/remove", follow_redirects=True)
     assert "minstens één facilitator" in last.get_data(as_text=True)
 
-    response = client.post(f"/events/{event.id}/duplicate", data={"day": "2027-03-07"})
+    response = client.post(
+        f"/events/{event.id}/duplicate",
+        data={"day": (event.starts_at + timedelta(days=28)).date().isoformat()},
+    )
     copy = db.session.scalars(select(Event).order_by(Event.id.desc())).first()
     assert response.status_code == 302 and copy.id != event.id
     assert [i.title for i in copy.agenda] == ["Welkom", "Brainstorm", "Afsluiting"]

@@ -1,14 +1,19 @@
 """The facilitator's HTTP path: log in, create an event and a session, join by code."""
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 from brainstorm.events.models import Event
 from brainstorm.extensions import db
 from brainstorm.sessions.codes import ALPHABET
 from brainstorm.sessions.models import BrainstormSession, Participant
+from brainstorm.timeutil import local_today
 from tests.conftest import PASSWORD
 
 
+@pytest.mark.time_sensitive
 def test_facilitator_creates_event_and_session_with_a_join_code(app, make_user, login):
     client = login(make_user())
 
@@ -16,7 +21,7 @@ def test_facilitator_creates_event_and_session_with_a_join_code(app, make_user, 
         "/events/new",
         data={
             "title": "Brainstormsessie RATO",
-            "day": "2026-12-14",
+            "day": (local_today() + timedelta(days=9)).isoformat(),
             "start": "15:30",
             "end": "17:00",
             "location": "Online via MS Teams",
@@ -36,6 +41,7 @@ def test_facilitator_creates_event_and_session_with_a_join_code(app, make_user, 
     assert f"/j/{bs.join_code}" in console  # the join URL people can follow
 
 
+@pytest.mark.time_sensitive
 def test_event_form_errors_are_dutch_and_nothing_is_stored(make_user, login):
     client = login(make_user())
     response = client.post("/events/new", data={"title": "", "day": "morgen"})

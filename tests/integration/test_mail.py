@@ -4,7 +4,7 @@ personal login link and a calendar file, retries after an outage, and the AVG pu
 import email
 import re
 import socket
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from email.message import EmailMessage
 from email.policy import default
 from urllib.parse import urlsplit
@@ -21,7 +21,10 @@ from brainstorm.extensions import db
 from brainstorm.mail import OutboxMail
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import Idea, Participant
-from brainstorm.timeutil import utcnow
+from brainstorm.timeutil import local_today, utcnow
+
+# Invitations, reminders and the purge are due at moments relative to the event.
+pytestmark = pytest.mark.time_sensitive
 
 
 class Inbox:
@@ -65,9 +68,8 @@ def smtp(app):
 @pytest.fixture
 def soon(make_user):
     """An event in three days, with its live session."""
-    event = create_event(
-        make_user(), "Brainstormsessie RATO", date.today() + timedelta(days=3), time(9), time(11)
-    )
+    day = local_today() + timedelta(days=3)
+    event = create_event(make_user(), "Brainstormsessie RATO", day, time(9), time(11))
     bs = sessions.create_session(event, "Vraagstukken")
     return event, bs
 
@@ -179,7 +181,7 @@ def event_team_member(event):
     )
 
 
-def test_the_purge_removes_personal_data_but_keeps_counts_and_ideas(smtp, soon, app, join):
+def test_the_purge_removes_personal_data_but_keeps_counts_and_ideas(smtp, soon, app, clock):
     event, bs = soon
     registration = reg.register(event, person(1, remarks="graag vegetarisch"))
     participant = mails.redeem(path(mails.login_link(registration)).rsplit("/", 1)[-1])
@@ -188,9 +190,9 @@ def test_the_purge_removes_personal_data_but_keeps_counts_and_ideas(smtp, soon, 
     )
     runner = app.test_cli_runner()
     assert "geanonimiseerd: 0" in runner.invoke(args=["purge-personal-data"]).output  # too soon
-    event.starts_at -= timedelta(days=40)
-    event.ends_at -= timedelta(days=40)
-    db.session.commit()
+    clock.move_to(event.ends_at + timedelta(days=29, hours=23))
+    assert "geanonimiseerd: 0" in runner.invoke(args=["purge-personal-data"]).output
+    clock.move_to(event.ends_at + timedelta(days=30, minutes=1))  # PURGE_DAYS after the event
     assert "geanonimiseerd: 1" in runner.invoke(args=["purge-personal-data"]).output
     assert "geanonimiseerd: 0" in runner.invoke(args=["purge-personal-data"]).output
     db.session.expire_all()
@@ -240,15 +242,13 @@ def test_a_password_reset_link_works_once_and_only_for_an_hour(smtp, app, make_u
     assert "verlopen" in expired.get_data(as_text=True)
 
 
-def test_a_reminder_the_day_before_when_switched_on(smtp, soon, app):
+def test_a_reminder_the_day_before_when_switched_on(smtp, soon, app, clock):
     event, _bs = soon
     reg.register(event, person(1))
     app.config["REMINDERS"] = True
     runner = app.test_cli_runner()
     assert "herinneringen: 0" in runner.invoke(args=["send-invitations"]).output  # 3 days out
-    event.starts_at -= timedelta(days=2, hours=12)
-    event.ends_at -= timedelta(days=2, hours=12)
-    db.session.commit()
+    clock.move_to(event.starts_at - timedelta(hours=12))  # the evening before
     assert "herinneringen: 1" in runner.invoke(args=["send-invitations"]).output
     assert "herinneringen: 0" in runner.invoke(args=["send-invitations"]).output
     assert smtp.to("persoon1@school.nl")[-1]["Subject"].startswith("Morgen:")

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 from uuid import uuid4
 
+import pytest
 from sqlalchemy import select
 
 from brainstorm.events.models import Registration
@@ -44,6 +45,7 @@ def test_a_participant_downloads_what_is_stored_about_them_and_nobody_else(
     assert stranger.status_code == 302 and "/j/" in stranger.headers["Location"]
 
 
+@pytest.mark.time_sensitive
 def test_the_organiser_removes_an_events_personal_data_on_request(
     app, make_user, make_session, login, join, facilitate
 ):

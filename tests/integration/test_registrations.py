@@ -9,12 +9,16 @@ from brainstorm.events import registrations as reg
 from brainstorm.events.models import ExtraQuestion, Registration
 from brainstorm.events.services import create_event
 from brainstorm.extensions import db
-from brainstorm.timeutil import local_to_utc
+from brainstorm.timeutil import local_to_utc, local_today
+
+# Deadlines and the event's start decide whether registering is open.
+pytestmark = pytest.mark.time_sensitive
 
 
 @pytest.fixture
 def event(make_user):
-    event = create_event(make_user(), "Brainstormsessie RATO", date(2027, 3, 2), time(9), time(11))
+    day = local_today() + timedelta(days=30)
+    event = create_event(make_user(), "Brainstormsessie RATO", day, time(9), time(11))
     event.published = True
     db.session.commit()
     return event

@@ -5,6 +5,7 @@ import csv
 import io
 import subprocess
 import zipfile
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import docx
@@ -34,8 +35,10 @@ def command(sock, name, **payload):
 
 
 @pytest.fixture
-def shaped(app, make_user, make_session, facilitate, login):
-    """A session with two named participants (one agreed to be named), three ordered themes."""
+def shaped(app, clock, make_user, make_session, facilitate, login):
+    """A session with two named participants (one agreed to be named), three ordered themes,
+    on Monday 14 December 2026 (made on 1 December)."""
+    clock.move_to(datetime(2026, 12, 1, 9, tzinfo=UTC))
     facilitator = make_user()
     bs = make_session(facilitator)
     app.test_client().post(
@@ -113,7 +116,11 @@ def test_xlsx_and_csv_zip_hold_the_same_tables(shaped):
     rows = list(csv.reader(io.StringIO(archive.read("vraagstukken.csv").decode("utf-8-sig"))))
     assert {row[1] for row in rows[1:]} == set(IDEAS)
     participation = archive.read("deelname.csv").decode("utf-8-sig")
-    assert "po,1" in participation and "mbo,1" in participation
+    counts = list(csv.reader(io.StringIO(participation)))
+    assert [row[1:] for row in counts if row[0] == "deelnemers per sector"] == [
+        ["po", "1"],
+        ["mbo", "1"],
+    ]
     assert "Geheim Persoon" not in participation and "Anouk" not in participation
 
 

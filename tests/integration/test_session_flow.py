@@ -53,6 +53,7 @@ def test_phases_gate_input_and_voting(room):
     assert command(alice, "edit_idea", idea_id=idea_id, text="Anders")["code"] == "phase_closed"
 
 
+@pytest.mark.time_sensitive
 def test_phase_change_reaches_everyone_with_the_agenda_item(room):
     bs, console, alice, bob = room
     item = AgendaItem(
@@ -229,6 +230,7 @@ def test_participant_is_refused_every_facilitator_command(room):
     assert db.session.get(Idea, idea_id).text == "Mijn vraagstuk"
 
 
+@pytest.mark.time_sensitive
 def test_timer_start_pause_resume_extend(room):
     _bs, console, alice, _bob = room
     started = command(console, "timer_start", seconds=300)["timer"]
