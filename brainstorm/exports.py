@@ -28,7 +28,8 @@ def looks_like_formula(value: Any) -> bool:
 def csv_text(rows: Rows) -> str:
     """The rows as CSV text, with an apostrophe before every text that looks like a formula."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    # Text always in quotes: Dutch Excel splits on ";", and "a;=1+2" must stay one field.
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
     for row in rows:
         writer.writerow(f"'{value}" if looks_like_formula(value) else value for value in row)
     return "\ufeff" + out.getvalue()

