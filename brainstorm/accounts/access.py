@@ -9,13 +9,15 @@ Rules:
 - participant: joined this session (HTTP: the cookie; socket: the connection's token).
 
 HTTP views find the event from the route's event_id, session_id, code, poll_id or question_id.
-Socket handlers (other than connect, which checks the token itself) are called as
-handler(actor, bs, payload), where actor is the Participant or User, and a DomainError they
-raise becomes the ack.
+Socket handlers (other than connect, which checks the token itself) declare their payload as
+a model (`payload=`, see brainstorm/validation.py) and are called as handler(actor, bs,
+payload), where actor is the Participant or User and payload the checked model; a payload of
+another shape is refused in words before the handler runs, and a DomainError the handler
+raises becomes the ack.
 
 Being the one door to every view and handler, the decorator also keeps out what no database
 column can hold: a request with NUL in its URL or form is a 400; a socket payload loses its NUL
-characters and lone surrogates, and a giant integer in it is refused.
+characters and lone surrogates, and a giant integer or a deep nesting in it is refused.
 """
 
 import re
@@ -37,6 +39,7 @@ from brainstorm.extensions import db, login_manager
 from brainstorm.polls.models import Poll, Question
 from brainstorm.sessions.codes import normalise_code
 from brainstorm.sessions.models import BrainstormSession, Participant
+from brainstorm.validation import INT_MAX, Payload, read_payload
 
 RULES = frozenset(
     {"public", "user", "facilitator", "facilitator_of_event", "staff_of_event", "participant"}
@@ -49,8 +52,8 @@ class _Scope:
     bs: BrainstormSession | None = None
 
 
-def allow(*rules: str) -> Callable:
-    """Declare who may call a view or socket handler; everyone else is refused."""
+def allow(*rules: str, payload: type[Payload] | None = None) -> Callable:
+    """Declare who may call a view or socket handler (and a socket command's payload)."""
     unknown = set(rules) - RULES
     if not rules or unknown:
         raise ValueError(f"unknown access rules: {sorted(unknown) or 'none given'}")
@@ -59,10 +62,11 @@ def allow(*rules: str) -> Callable:
         @wraps(fn)
         def wrapper(*args, **kwargs):
             if getattr(request, "sid", None) is not None:
-                return _socket_call(fn, rules, args)
+                return _socket_call(fn, rules, payload, args)
             return _http_call(fn, rules, args, kwargs)
 
         wrapper.allowed = frozenset(rules)
+        wrapper.payload = payload
         return wrapper
 
     return decorator
@@ -157,39 +161,44 @@ def socket_actor(
 
 # What JSON can carry but no column can store: NUL (PostgreSQL refuses it in text) and lone
 # surrogates (not UTF-8; a page that cuts an emoji in half sends one). Integers past 64 bits
-# (SQLite refuses them) are never an id, a count or a number of seconds.
+# (SQLite refuses them) are never an id, a count or a number of seconds. No payload nests
+# deeper than a list in an object: the limit keeps the walk below far from Python's recursion
+# limit, whatever a client sends.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_INT_LIMIT = 2**63
+_DEPTH_LIMIT = 32
 
 
-def _storable(value: object) -> object:
-    """The payload without unstorable characters; an InputError for a giant number."""
+def _storable(value: object, depth: int = 0) -> object:
+    """The payload without unstorable characters; an InputError for a giant number or nesting."""
     if isinstance(value, str):
         return _UNSTORABLE.sub("", value)
-    if isinstance(value, int) and not -_INT_LIMIT <= value < _INT_LIMIT:
+    if isinstance(value, int) and not -INT_MAX - 1 <= value <= INT_MAX:
         raise InputError(_("Dit bericht kan de server niet lezen."))
+    if isinstance(value, list | dict) and depth >= _DEPTH_LIMIT:
+        raise InputError(_("Dit bericht is te diep genest."))
     if isinstance(value, list):
-        return [_storable(item) for item in value]
+        return [_storable(item, depth + 1) for item in value]
     if isinstance(value, dict):
-        return {_storable(key): _storable(item) for key, item in value.items()}
+        return {_storable(key): _storable(item, depth + 1) for key, item in value.items()}
     return value
 
 
-def _socket_call(fn: Callable, rules: tuple[str, ...], args: tuple):
+def _socket_call(
+    fn: Callable, rules: tuple[str, ...], model: type[Payload] | None, args: tuple
+) -> object:
     if "public" in rules:
         return fn(*args)
-    payload = args[0] if args else {}
-    if payload is None:
-        payload = {}
-    if not isinstance(payload, dict):
-        return InputError(_("Dit bericht kan de server niet lezen.")).to_ack()
     actor, bs = socket_actor(session.get("rt"), rules)
     if actor is None:
         if "participant" in rules:
             return NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie.")).to_ack()
         return NotAllowed(_("Alleen de facilitator van deze sessie mag dit doen.")).to_ack()
+    payload = args[0] if args and args[0] is not None else {}
+    if not isinstance(payload, dict):
+        return InputError(_("Dit bericht kan de server niet lezen.")).to_ack()
     try:
-        return fn(actor, bs, _storable(payload))
+        payload = _storable(payload)
+        return fn(actor, bs, read_payload(model, payload) if model else payload)
     except DomainError as error:
         db.session.rollback()
         return error.to_ack()

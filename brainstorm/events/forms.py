@@ -21,15 +21,10 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-
-def not_huge(_form, field) -> None:
-    """Before NumberRange, which crashes on a number of hundreds of digits (math.isnan)."""
-    if field.data is not None and abs(field.data) > 10**9:
-        raise StopValidation(_l("Dit getal is te groot."))
+from brainstorm.validation import not_huge
 
 
 class EventForm(FlaskForm):

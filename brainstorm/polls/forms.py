@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from brainstorm.events.forms import not_huge
 from brainstorm.polls.models import OPTION_MAX, QUESTION_MAX, QuestionType
+from brainstorm.validation import not_huge
 
 
 class PollForm(FlaskForm):

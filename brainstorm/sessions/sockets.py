@@ -1,8 +1,11 @@
 """Socket.IO: entering a session's rooms, and every participant and facilitator command."""
 
+from typing import Annotated
+
 from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, emit, join_room
+from pydantic import Field
 
 from brainstorm.accounts.access import allow, socket_actor
 from brainstorm.accounts.identity import PARTICIPANT, PRESENTER, USER, read_socket_token
@@ -13,8 +16,18 @@ from brainstorm.realtime import limits, presence
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS
 from brainstorm.sessions import services
-from brainstorm.sessions.models import BrainstormSession, Participant
+from brainstorm.sessions.models import BrainstormSession, Participant, Phase, SplitRule
+from brainstorm.sessions.services import (
+    GROUP_CAPACITY_RANGE,
+    GROUP_COUNT_RANGE,
+    IDEA_LIMIT_RANGE,
+    MESSAGE_MAX,
+    TIMER_ACTIONS,
+    TIMER_MAX_SECONDS,
+    VOTE_BUDGET_RANGE,
+)
 from brainstorm.timeutil import utcnow
+from brainstorm.validation import TEXT_WALL, Id, Nothing, Payload, one_of, text_up_to, whole
 from brainstorm.workspace import services as workspace
 
 CONNECT_RULES = ("participant", "facilitator_of_event", "staff_of_event")
@@ -107,228 +120,343 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
 
 # --- participants -------------------------------------------------------------------------
 
+# An idea's limit is a setting (IDEA_MAX_LENGTH): the service says it, with the count.
+IdeaText = text_up_to(TEXT_WALL)
+PhaseName = one_of(Phase)
+
+
+class SubmitIdea(Payload):
+    """A new vraagstuk, with the client-made UUID that makes a resend harmless."""
+
+    text: IdeaText
+    client_id: text_up_to(64)  # the service reads the UUID in it, and says so when there is none
+
 
 @socketio.on("submit_idea")
 @limits.IDEAS
-@allow("participant")
-def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+@allow("participant", payload=SubmitIdea)
+def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: SubmitIdea) -> dict:
     """A participant sends a vraagstuk; the ack carries its id."""
-    idea = services.submit_idea(bs, participant, payload.get("text"), payload.get("client_id"))
+    idea = services.submit_idea(bs, participant, payload.text, payload.client_id)
     return {"ok": True, "id": idea.id, "ideas_left": services.ideas_left(bs, participant)}
+
+
+class OneIdea(Payload):
+    """One vraagstuk."""
+
+    idea_id: Id
+
+
+class Reworded(OneIdea):
+    """One vraagstuk and its new text."""
+
+    text: IdeaText
 
 
 @socketio.on("edit_idea")
 @limits.IDEAS
-@allow("participant")
-def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+@allow("participant", payload=Reworded)
+def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: Reworded) -> dict:
     """The author rewords their vraagstuk."""
-    idea = services.edit_idea(bs, participant, payload.get("idea_id"), payload.get("text"))
+    idea = services.edit_idea(bs, participant, payload.idea_id, payload.text)
     return {"ok": True, "id": idea.id}
 
 
 @socketio.on("withdraw_idea")
 @limits.IDEAS
-@allow("participant")
-def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+@allow("participant", payload=OneIdea)
+def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: OneIdea) -> dict:
     """The author takes their vraagstuk back."""
-    idea = services.withdraw_idea(bs, participant, payload.get("idea_id"))
+    idea = services.withdraw_idea(bs, participant, payload.idea_id)
     return {"ok": True, "id": idea.id, "ideas_left": services.ideas_left(bs, participant)}
 
 
 @socketio.on("vote")
 @limits.VOTES
-@allow("participant")
-def on_vote(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+@allow("participant", payload=OneIdea)
+def on_vote(participant: Participant, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Put a dot on an idea."""
-    return {"ok": True, **services.vote(bs, participant, payload.get("idea_id"))}
+    return {"ok": True, **services.vote(bs, participant, payload.idea_id)}
 
 
 @socketio.on("unvote")
 @limits.VOTES
-@allow("participant")
-def on_unvote(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+@allow("participant", payload=OneIdea)
+def on_unvote(participant: Participant, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Take a dot back."""
-    return {"ok": True, **services.unvote(bs, participant, payload.get("idea_id"))}
+    return {"ok": True, **services.unvote(bs, participant, payload.idea_id)}
 
 
 # --- facilitators -------------------------------------------------------------------------
 
 
+class SetPhase(Payload):
+    """A phase, and the programme item it belongs to (none: no item)."""
+
+    phase: PhaseName
+    agenda_item_id: Id | None = None
+
+
 @socketio.on("set_phase")
-@allow("facilitator_of_event")
-def on_set_phase(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=SetPhase)
+def on_set_phase(user: User, bs: BrainstormSession, payload: SetPhase) -> dict:
     """Move the session to another phase (and programme item)."""
-    services.set_phase(bs, user, payload.get("phase"), payload.get("agenda_item_id"))
+    services.set_phase(bs, user, payload.phase, payload.agenda_item_id)
     return {"ok": True, "phase": bs.phase}
 
 
+class Settings(Payload):
+    """The session's rules; only the keys sent change."""
+
+    idea_limit: whole(*IDEA_LIMIT_RANGE) = None
+    vote_budget: whole(*VOTE_BUDGET_RANGE) = None
+    vote_stacking: bool = None
+    premoderation: bool = None
+
+
 @socketio.on("update_settings")
-@allow("facilitator_of_event")
-def on_update_settings(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=Settings)
+def on_update_settings(user: User, bs: BrainstormSession, payload: Settings) -> dict:
     """Change the session's rules."""
-    return {"ok": True, "settings": services.update_settings(bs, user, payload)}
+    changes = payload.model_dump(exclude_unset=True)
+    return {"ok": True, "settings": services.update_settings(bs, user, changes)}
+
+
+class TimerStart(Payload):
+    """How long the countdown runs."""
+
+    seconds: whole(1, TIMER_MAX_SECONDS)
+
+
+class TimerExtend(Payload):
+    """Time to add (or, below zero, take off)."""
+
+    seconds: whole(-TIMER_MAX_SECONDS, TIMER_MAX_SECONDS)
 
 
 @socketio.on("timer_start")
-@allow("facilitator_of_event")
-def on_timer_start(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=TimerStart)
+def on_timer_start(user: User, bs: BrainstormSession, payload: TimerStart) -> dict:
     """Start the countdown."""
-    return {"ok": True, "timer": services.change_timer(bs, user, "start", payload.get("seconds"))}
+    return {"ok": True, "timer": services.change_timer(bs, user, "start", payload.seconds)}
 
 
 @socketio.on("timer_pause")
-@allow("facilitator_of_event")
-def on_timer_pause(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=Nothing)
+def on_timer_pause(user: User, bs: BrainstormSession, payload: Nothing) -> dict:
     """Pause the countdown."""
     return {"ok": True, "timer": services.change_timer(bs, user, "pause")}
 
 
 @socketio.on("timer_resume")
-@allow("facilitator_of_event")
-def on_timer_resume(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=Nothing)
+def on_timer_resume(user: User, bs: BrainstormSession, payload: Nothing) -> dict:
     """Resume the countdown."""
     return {"ok": True, "timer": services.change_timer(bs, user, "resume")}
 
 
 @socketio.on("timer_extend")
-@allow("facilitator_of_event")
-def on_timer_extend(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=TimerExtend)
+def on_timer_extend(user: User, bs: BrainstormSession, payload: TimerExtend) -> dict:
     """Add or take off time."""
-    return {"ok": True, "timer": services.change_timer(bs, user, "extend", payload.get("seconds"))}
+    return {"ok": True, "timer": services.change_timer(bs, user, "extend", payload.seconds)}
 
 
 @socketio.on("timer_stop")
-@allow("facilitator_of_event")
-def on_timer_stop(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=Nothing)
+def on_timer_stop(user: User, bs: BrainstormSession, payload: Nothing) -> dict:
     """Remove the countdown."""
     return {"ok": True, "timer": services.change_timer(bs, user, "stop")}
 
 
 @socketio.on("hide_idea")
-@allow("facilitator_of_event")
-def on_hide_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=OneIdea)
+def on_hide_idea(user: User, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Take an idea off every screen."""
-    return {"ok": True, "id": services.hide_idea(bs, user, payload.get("idea_id")).id}
+    return {"ok": True, "id": services.hide_idea(bs, user, payload.idea_id).id}
 
 
 @socketio.on("unhide_idea")
-@allow("facilitator_of_event")
-def on_unhide_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=OneIdea)
+def on_unhide_idea(user: User, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Put a hidden idea back."""
-    return {"ok": True, "id": services.unhide_idea(bs, user, payload.get("idea_id")).id}
+    return {"ok": True, "id": services.unhide_idea(bs, user, payload.idea_id).id}
 
 
 @socketio.on("approve_idea")
-@allow("facilitator_of_event")
-def on_approve_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=OneIdea)
+def on_approve_idea(user: User, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Let a pre-moderated idea onto the board."""
-    return {"ok": True, "id": services.approve_idea(bs, user, payload.get("idea_id")).id}
+    return {"ok": True, "id": services.approve_idea(bs, user, payload.idea_id).id}
+
+
+class PinIdea(OneIdea):
+    """Pinned or not."""
+
+    pinned: bool
 
 
 @socketio.on("pin_idea")
-@allow("facilitator_of_event")
-def on_pin_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=PinIdea)
+def on_pin_idea(user: User, bs: BrainstormSession, payload: PinIdea) -> dict:
     """Pin or unpin an idea."""
-    idea = services.pin_idea(bs, user, payload.get("idea_id"), payload.get("pinned"))
+    idea = services.pin_idea(bs, user, payload.idea_id, payload.pinned)
     return {"ok": True, "id": idea.id}
 
 
 @socketio.on("correct_idea")
-@allow("facilitator_of_event")
-def on_correct_idea(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=Reworded)
+def on_correct_idea(user: User, bs: BrainstormSession, payload: Reworded) -> dict:
     """Fix a typo; the original is kept."""
-    idea = services.correct_idea(bs, user, payload.get("idea_id"), payload.get("text"))
+    idea = services.correct_idea(bs, user, payload.idea_id, payload.text)
     return {"ok": True, "id": idea.id}
 
 
+class MergeIdeas(Payload):
+    """The idea that stays, and the one that goes into it."""
+
+    keep_id: Id
+    merge_id: Id
+
+
 @socketio.on("merge_ideas")
-@allow("facilitator_of_event")
-def on_merge_ideas(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=MergeIdeas)
+def on_merge_ideas(user: User, bs: BrainstormSession, payload: MergeIdeas) -> dict:
     """Fold one idea into another that says the same."""
-    keep = services.merge_ideas(bs, user, payload.get("keep_id"), payload.get("merge_id"))
+    keep = services.merge_ideas(bs, user, payload.keep_id, payload.merge_id)
     return {"ok": True, "id": keep.id, "votes": services.vote_counts(bs).get(keep.id, 0)}
 
 
 # --- breakout groups ----------------------------------------------------------------------
 
 
+class SplitGroups(Payload):
+    """A rule, how many groups, their names and a maximum per group."""
+
+    rule: one_of(SplitRule)
+    # Not by sector (one group each); optional by partnership (one group each by default).
+    count: whole(*GROUP_COUNT_RANGE) | None = None
+    capacity: whole(*GROUP_CAPACITY_RANGE) | None = None
+    # The service shortens a long name, and names past the count are not used.
+    names: Annotated[
+        list[text_up_to(TEXT_WALL)], Field(max_length=GROUP_COUNT_RANGE[1], default_factory=list)
+    ]
+
+
 @socketio.on("split_groups")
-@allow("facilitator_of_event")
-def on_split_groups(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=SplitGroups)
+def on_split_groups(user: User, bs: BrainstormSession, payload: SplitGroups) -> dict:
     """Divide the session into breakout groups by a rule."""
     groups = services.split_into_groups(
-        bs,
-        user,
-        payload.get("rule"),
-        payload.get("count"),
-        payload.get("capacity"),
-        payload.get("names"),
+        bs, user, payload.rule, payload.count, payload.capacity, payload.names
     )
     return {"ok": True, "groups": [group.id for group in groups]}
 
 
+class OneGroup(Payload):
+    """One breakout group."""
+
+    group_id: Id
+
+
 @socketio.on("choose_group")
-@allow("participant")
-def on_choose_group(participant: Participant, bs: BrainstormSession, payload: dict) -> dict:
+@allow("participant", payload=OneGroup)
+def on_choose_group(participant: Participant, bs: BrainstormSession, payload: OneGroup) -> dict:
     """Pick a group yourself (when the facilitator lets people choose)."""
-    return {"ok": True, "id": services.choose_group(bs, participant, payload.get("group_id")).id}
+    return {"ok": True, "id": services.choose_group(bs, participant, payload.group_id).id}
+
+
+class MoveParticipant(OneGroup):
+    """Who goes to the group."""
+
+    participant_id: Id
 
 
 @socketio.on("move_participant")
-@allow("facilitator_of_event")
-def on_move_participant(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=MoveParticipant)
+def on_move_participant(user: User, bs: BrainstormSession, payload: MoveParticipant) -> dict:
     """Move someone to another group."""
-    moved = services.move_participant(
-        bs, user, payload.get("participant_id"), payload.get("group_id")
-    )
+    moved = services.move_participant(bs, user, payload.participant_id, payload.group_id)
     return {"ok": True, "id": moved.id}
 
 
+class GroupHost(OneGroup):
+    """A member (participant_id) or a co-facilitator (user_id) as host; neither: nobody."""
+
+    participant_id: Id | None = None
+    user_id: Id | None = None
+
+
 @socketio.on("set_group_host")
-@allow("facilitator_of_event")
-def on_set_group_host(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=GroupHost)
+def on_set_group_host(user: User, bs: BrainstormSession, payload: GroupHost) -> dict:
     """Name a group's host: a member (participant_id) or a co-facilitator (user_id)."""
     group = services.set_group_host(
-        bs, user, payload.get("group_id"), payload.get("participant_id"), payload.get("user_id")
+        bs, user, payload.group_id, payload.participant_id, payload.user_id
     )
     return {"ok": True, "id": group.id}
 
 
+class GroupPhase(OneGroup):
+    """The group's new phase."""
+
+    phase: PhaseName
+
+
 @socketio.on("group_phase")
-@allow("participant", "facilitator_of_event")
-def on_group_phase(actor: Participant | User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("participant", "facilitator_of_event", payload=GroupPhase)
+def on_group_phase(actor: Participant | User, bs: BrainstormSession, payload: GroupPhase) -> dict:
     """Move one group to another phase (its host or a facilitator; the service checks)."""
-    group = services.set_group_phase(bs, actor, payload.get("group_id"), payload.get("phase"))
+    group = services.set_group_phase(bs, actor, payload.group_id, payload.phase)
     return {"ok": True, "phase": group.phase}
 
 
+class GroupTimer(OneGroup):
+    """What to do with the group's countdown; seconds to start or to add."""
+
+    action: one_of(TIMER_ACTIONS)
+    seconds: whole(-TIMER_MAX_SECONDS, TIMER_MAX_SECONDS) | None = None
+
+
 @socketio.on("group_timer")
-@allow("participant", "facilitator_of_event")
-def on_group_timer(actor: Participant | User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("participant", "facilitator_of_event", payload=GroupTimer)
+def on_group_timer(actor: Participant | User, bs: BrainstormSession, payload: GroupTimer) -> dict:
     """Run one group's countdown (its host or a facilitator; the service checks)."""
     timer = services.change_group_timer(
-        bs, actor, payload.get("group_id"), payload.get("action"), payload.get("seconds")
+        bs, actor, payload.group_id, payload.action, payload.seconds
     )
     return {"ok": True, "timer": timer}
 
 
+class Message(Payload):
+    """A short message for every screen."""
+
+    text: text_up_to(MESSAGE_MAX)
+
+
 @socketio.on("message_all")
-@allow("facilitator_of_event")
-def on_message_all(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=Message)
+def on_message_all(user: User, bs: BrainstormSession, payload: Message) -> dict:
     """A short message on every screen."""
-    return {"ok": True, "text": services.message_all(bs, user, payload.get("text"))}
+    return {"ok": True, "text": services.message_all(bs, user, payload.text)}
 
 
 @socketio.on("return_to_plenary")
-@allow("facilitator_of_event")
-def on_return_to_plenary(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=Nothing)
+def on_return_to_plenary(user: User, bs: BrainstormSession, payload: Nothing) -> dict:
     """Bring the groups back: their ideas join the plenary board, labelled."""
     services.return_to_plenary(bs, user)
     return {"ok": True}
 
 
+class Spotlight(Payload):
+    """One group, or (none) every group."""
+
+    group_id: Id | None = None
+
+
 @socketio.on("spotlight_group")
-@allow("facilitator_of_event")
-def on_spotlight_group(user: User, bs: BrainstormSession, payload: dict) -> dict:
+@allow("facilitator_of_event", payload=Spotlight)
+def on_spotlight_group(user: User, bs: BrainstormSession, payload: Spotlight) -> dict:
     """Show one group's outcome on the presenter screen."""
-    return {"ok": True, "group": services.spotlight_group(bs, user, payload.get("group_id"))}
+    return {"ok": True, "group": services.spotlight_group(bs, user, payload.group_id)}

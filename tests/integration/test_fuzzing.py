@@ -8,19 +8,21 @@ reached), then at random with Hypothesis, from a participant and from the facili
 POST form gets the same treatment (fields missing, extra, repeated, huge), as a user who may
 send it, and every page odd URL parts and query strings. The answer must be an ack
 {ok: true, ...} or {ok: false, code, error} with a known code and words, or a page below 500
-(4xx with a message); and a refused call must not have written anything.
+(4xx with a message); and a refused call must not have written anything. A value of another
+JSON type than its key takes (an object, a list or a number where text belongs, an id that is
+a bool, names that are objects) must be refused at the door as invalid input, in words.
 
 On both databases (PostgreSQL refuses NUL in text where SQLite stores it, SQLite refuses
 integers past 64 bits where PostgreSQL compares them), but the two sweeps on SQLite only. Each
-test works on one world, so calls run back to back: about 25 s on SQLite, 15 s on PostgreSQL.
+test works on one world, so calls run back to back: about 40 s on SQLite, 20 s on PostgreSQL.
 The Hypothesis examples are the same every run (derandomized); for a deeper search set
 FUZZ_EXAMPLES (e.g. FUZZ_EXAMPLES=2000): that many random examples per test.
 """
 
 import functools
-import inspect
 import os
-import re
+import types
+import typing
 from uuid import uuid4
 
 import pytest
@@ -77,6 +79,7 @@ def fuzz(examples: int):
 
 # python-engineio refuses integers of more than 100 characters before any handler runs.
 BIG = 10**99 - 1
+DEEP_NEST = functools.reduce(lambda inner, _: [inner], range(40), "diep")  # past the door's 32
 NASTY = [
     2**63,  # one past the largest SQLite integer
     -(2**63) - 1,
@@ -111,6 +114,11 @@ NASTY = [
     {},
     [{}],
     {"a": [None, {"b": "\ud800"}]},
+    12,  # a number where text belongs
+    {"a": 1},
+    [{"a": 1}],  # names as objects
+    ["Groep A", {"a": 1}],
+    DEEP_NEST,
 ]
 # One of each kind, for the sweeps (Hypothesis draws from all of NASTY).
 SWEEP = [
@@ -130,6 +138,9 @@ SWEEP = [
     "--5",
     "group:x",
     {"a": [None, {"b": "\ud800"}]},
+    12,
+    [{"a": 1}],
+    DEEP_NEST,
 ]
 
 
@@ -206,7 +217,6 @@ def meaningful(world: World) -> dict[str, list]:
 # --- Socket.IO ----------------------------------------------------------------------------
 
 REFUSALS = {"invalid_input", "not_allowed", "not_found", "phase_closed", "limit_reached"}
-SETTINGS_KEYS = ("idea_limit", "vote_budget", "vote_stacking", "premoderation")
 
 
 def commands() -> list[str]:
@@ -218,10 +228,8 @@ def allowed(name: str, rule: str) -> bool:
 
 
 def payload_keys(name: str) -> list[str]:
-    """The keys a command's handler reads (from its source), so a new command is fuzzed too."""
-    handler = socketio.server.handlers["/"][name]
-    keys = re.findall(r'payload\.get\("(\w+)"', inspect.getsource(handler))
-    return sorted(set(keys) | (set(SETTINGS_KEYS) if name == "update_settings" else set()))
+    """The keys of a command's declared payload, so a new command is fuzzed too."""
+    return sorted(socketio.server.handlers["/"][name].payload.model_fields)
 
 
 def counts() -> tuple:
@@ -395,6 +403,100 @@ def test_facilitator_commands_at_random(world):
         run()
     finally:
         sock.disconnect()
+
+
+# --- wrong types --------------------------------------------------------------------------
+
+
+def key_type(name: str, key: str) -> type | None:
+    """The one JSON type a payload key takes (None where it takes several, as an answer)."""
+    kinds: set[type] = set()
+
+    def walk(hint: object) -> None:
+        origin = typing.get_origin(hint)
+        if origin is typing.Annotated:
+            walk(typing.get_args(hint)[0])
+        elif origin in (typing.Union, types.UnionType):
+            for member in typing.get_args(hint):
+                walk(member)
+        elif origin is typing.Literal:
+            kinds.add(str)
+        elif hint is not type(None):
+            kinds.add(origin or hint)
+
+    walk(socketio.server.handlers["/"][name].payload.model_fields[key].annotation)
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+# Besides its type and null, a key may take these too ("auto": the engine chooses k).
+ALSO_TAKEN = {"k": ("auto", "")}
+
+
+def is_wrong(kind: type, key: str, value: object) -> bool:
+    """Whether a value is of another JSON type than the key takes (a bool is no int)."""
+    if value is None or (isinstance(value, str) and value in ALSO_TAKEN.get(key, ())):
+        return False
+    return type(value) is not kind if kind in (int, bool) else not isinstance(value, kind)
+
+
+WRONG = [{"a": 1}, [{"a": 1}], ["tekst"], [1], "tekst", "12", 12, 1.5, True, DEEP_NEST]
+
+
+def typed_keys() -> list[tuple[str, str, type]]:
+    """Every (command, key, type) where the key takes one JSON type."""
+    return [
+        (name, key, kind)
+        for name in commands()
+        for key in payload_keys(name)
+        if (kind := key_type(name, key)) is not None
+    ]
+
+
+def sender(name: str) -> str:
+    return PARTICIPANT if allowed(name, "participant") else FACILITATOR
+
+
+def refused_at_the_door(sock, name: str, payload: dict, *, whole: bool = False) -> None:
+    ack = send(sock, name, payload, whole=whole)
+    assert ack["ok"] is False and ack["code"] == "invalid_input", f"{name}({payload!r:.200}): {ack}"
+
+
+@SQLITE_ONLY
+def test_every_key_refuses_values_of_another_type(world):
+    """Each key that takes one type gets each value of another type, the others sensible."""
+    sockets = {actor: world.socket(actor) for actor in (PARTICIPANT, FACILITATOR)}
+    try:
+        for name, key, kind in typed_keys():
+            sensible = {k: v[0] for k, v in meaningful(world).items()}
+            for value in (v for v in WRONG if is_wrong(kind, key, v)):
+                payload = {k: sensible.get(k) for k in payload_keys(name)} | {key: value}
+                refused_at_the_door(sockets[sender(name)], name, payload)
+    finally:
+        for sock in sockets.values():
+            sock.disconnect()
+
+
+def test_values_of_another_type_at_random(world):
+    sockets = {actor: world.socket(actor) for actor in (PARTICIPANT, FACILITATOR)}
+    keys = typed_keys()
+
+    @fuzz(examples=80)
+    @given(data=st.data())
+    def run(data):
+        name, key, kind = data.draw(st.sampled_from(keys), label="key")
+        wrong = json_values.filter(lambda value: is_wrong(kind, key, value))
+        value = data.draw(wrong, label="value")
+        others = st.fixed_dictionaries(
+            {}, optional=dict.fromkeys(payload_keys(name), st.integers(0, 5).map(Sensible))
+        )
+        payload = resolve(world, data.draw(others, label="others")) | {key: value}
+        refused_at_the_door(sockets[sender(name)], name, payload, whole=True)
+
+    try:
+        run()
+    finally:
+        for sock in sockets.values():
+            sock.disconnect()
 
 
 # --- forms --------------------------------------------------------------------------------
