@@ -160,7 +160,7 @@ def board_for_participant(bs: BrainstormSession, participant: Participant | None
     shown = []
     for idea in _live_ideas(bs):
         mine = own is not None and idea.participant_id == own
-        if idea.hidden or (phase_of(bs, idea.group) == Phase.HIDDEN_INPUT and not mine):
+        if idea.hidden or (_kept_to_author(bs, idea) and not mine):
             continue
         if (
             bs.groups_apart
@@ -171,6 +171,19 @@ def board_for_participant(bs: BrainstormSession, participant: Participant | None
         if idea.approved or mine:
             shown.append(idea.to_public(counts.get(idea.id, 0)))
     return shown
+
+
+def _kept_to_author(bs: BrainstormSession, idea: Idea) -> bool:
+    """Hidden input: until the reveal only its author (and the facilitators) see the idea."""
+    return phase_of(bs, idea.group) == Phase.HIDDEN_INPUT
+
+
+def others_kept_from(bs: BrainstormSession, participant: Participant) -> bool:
+    """Whether hidden input keeps someone else's idea from this participant now."""
+    return any(
+        _kept_to_author(bs, idea) and idea.participant_id != participant.id
+        for idea in _live_ideas(bs)
+    )
 
 
 def board_for_facilitators(bs: BrainstormSession) -> list[dict]:
@@ -245,7 +258,7 @@ def sessions_of(event: Event) -> list[BrainstormSession]:
 
 def _audience(bs: BrainstormSession, idea: Idea) -> str:
     """Who besides the facilitators may see this idea now."""
-    if not idea.approved or phase_of(bs, idea.group) == Phase.HIDDEN_INPUT:
+    if not idea.approved or _kept_to_author(bs, idea):
         return realtime.participant_audience(idea.participant_id or 0)
     if bs.groups_apart and idea.group is not None and idea.group.active:
         return group_audience(idea.group)
@@ -366,7 +379,7 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
     client_id = parse_client_id(client_id)
     existing = _idea_by_client_id(bs, client_id)
     if existing:
-        return existing
+        return _resent(existing, author, text)
     _require_input_open(bs, author)
     if ideas_left(bs, author) <= 0:
         raise LimitReached(
@@ -387,9 +400,9 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
     db.session.add(idea)
     try:
         db.session.flush()
-    except IntegrityError:  # the same resend racing in on another connection
+    except IntegrityError:  # the same client_id racing in on another connection
         db.session.rollback()
-        return _idea_by_client_id(bs, client_id)
+        return _resent(_idea_by_client_id(bs, client_id), author, text)
     _commit_and_emit(_log_idea(bs, idea, "idea_added", _participant_actor(author)))
     signals.board_changed.send(bs)
     return idea
@@ -433,6 +446,20 @@ def ideas_left(bs: BrainstormSession, participant: Participant) -> int:
 
 def _idea_by_client_id(bs: BrainstormSession, client_id: str) -> Idea | None:
     return db.session.scalar(select(Idea).filter_by(session_id=bs.id, client_id=client_id))
+
+
+def _resent(idea: Idea, author: Participant, text: str) -> Idea:
+    """The stored idea for a resend: the same author with the same text (an idempotency key)."""
+    # Another text, or someone else's client_id, gets the same words: nothing tells whose the
+    # idea was or what it said.
+    if idea.participant_id != author.id or text not in (idea.text, idea.original_text):
+        raise InputError(
+            _(
+                "Dit vraagstuk is niet opgeslagen: het kenmerk (client_id) is al gebruikt. "
+                "Stuur het opnieuw."
+            )
+        )
+    return idea
 
 
 def _idea(bs: BrainstormSession, idea_id: object) -> Idea:

@@ -28,6 +28,7 @@ from brainstorm.accounts.identity import (
     remember_participant,
     socket_token,
 )
+from brainstorm.accounts.services import can_read_reports
 from brainstorm.errors import DomainError
 from brainstorm.events.models import AgendaItem, Event
 from brainstorm.exports import json_download
@@ -98,6 +99,15 @@ def my_data(code: str):
 def results(code: str):
     """After the session: the ordered themes with their vraagstukken."""
     bs = services.find_session(code)
+    participant = None
+    if not (current_user.is_authenticated and can_read_reports(current_user, bs.event_id)):
+        participant = current_participant(bs.id)
+    if participant is not None and services.others_kept_from(bs, participant):
+        # Hidden input, not yet revealed: the participant's own ideas, as in the room.
+        mine = [idea["text"] for idea in services.board_for_participant(bs, participant)]
+        return render_template(
+            "sessions/results.html", bs=bs, clusters=[], unclustered=mine, only_mine=True
+        )
     clusters, unclustered = board_by_cluster(bs)
     return render_template(
         "sessions/results.html", bs=bs, clusters=clusters, unclustered=unclustered
