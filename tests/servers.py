@@ -27,6 +27,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def real_clock_env() -> dict[str, str]:
+    """The environment without libfaketime: `make test-clock` moves the app's clock, not the
+    clock of PostgreSQL and Redis (Redis does not even start under it)."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+    }
+
+
 def _wait_for_port(port: int, process: subprocess.Popen, what: str, log: Path) -> None:
     deadline = time.monotonic() + 30
     while True:
@@ -65,7 +75,7 @@ class Postgres:
         subprocess.run(
             self._command(str(self.bin / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres",
                           "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"),
-            check=True, capture_output=True,
+            check=True, capture_output=True, env=real_clock_env(),
         )  # fmt: skip
         self._run()
         return self
@@ -80,11 +90,12 @@ class Postgres:
             command += ["-c", setting]
         with open(log, "a") as out:
             self.process = subprocess.Popen(
-                self._command(*command), stdout=out, stderr=subprocess.STDOUT
+                self._command(*command), stdout=out, stderr=subprocess.STDOUT, env=real_clock_env()
             )
         _wait_for_port(self.port, self.process, "PostgreSQL", log)
         deadline = time.monotonic() + 20
-        while subprocess.run(self._psql("postgres", "SELECT 1"), capture_output=True).returncode:
+        probe = self._psql("postgres", "SELECT 1")
+        while subprocess.run(probe, capture_output=True, env=real_clock_env()).returncode:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"PostgreSQL does not answer:\n{log.read_text()}")
             time.sleep(0.1)
@@ -156,7 +167,9 @@ class Redis:
         command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
         command += ["--appendonly", "no", "--dir", str(self.dir)]
         with open(log, "w") as out:
-            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, env=real_clock_env()
+            )
         _wait_for_port(self.port, self.process, "Redis", log)
         return self
 
