@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from datetime import time, timedelta
 from itertools import count
 
@@ -29,6 +30,15 @@ def pytest_configure(config):
     """Every app the tests make, in this process or as a server, keeps its instance folder
     (config, demo login, outbox) out of the checkout."""
     os.environ["BRAINSTORM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="brainstorm-instance-")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop the timers a library left running (the rate limiter's in-memory storage expires
+    its counters on one): Python waits for them at exit, and under libfaketime their timed
+    wait never ends."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 def pytest_unconfigure(config):
