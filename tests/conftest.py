@@ -32,6 +32,11 @@ def pytest_configure(config):
     os.environ["BRAINSTORM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="brainstorm-instance-")
 
 
+def pytest_unconfigure(config):
+    """Remove the instance folder again."""
+    shutil.rmtree(os.environ.pop("BRAINSTORM_INSTANCE_PATH", ""), ignore_errors=True)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Stop the timers a library left running (the rate limiter's in-memory storage expires
     its counters on one): Python waits for them at exit, and under libfaketime their timed
@@ -39,11 +44,6 @@ def pytest_sessionfinish(session, exitstatus):
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.cancel()
-
-
-def pytest_unconfigure(config):
-    """Remove that folder again."""
-    shutil.rmtree(os.environ.pop("BRAINSTORM_INSTANCE_PATH", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
