@@ -4,7 +4,7 @@
 // follow and steer them, and bring them back. This module takes the live events and hands them to
 // the areas in static/js/facilitate/: context (state, connection, commands), phase (phase, agenda,
 // settings, timer, presence), board (the ideas and their moderation), workspace, ws_board and
-// ws_cluster (the clusters), groups (breakout groups).
+// ws_cluster (the clusters), groups (breakout groups), cockpit (the tabs, the bar's counts and badges).
 import { ideaOf, presenceOf, strings } from "./live.js";
 import { initPollConsole, onPollEvent } from "./poll_console.js";
 import { $, agendaSelect, live, onEvents, state } from "./facilitate/context.js";
@@ -31,6 +31,7 @@ import {
   renderSpotlight,
   updateGroup,
 } from "./facilitate/groups.js";
+import { renderJoined } from "./facilitate/cockpit.js";
 
 onEvents(onEvent);
 initPollConsole({ root: $("poll-console"), send: (command, payload) => live.send(command, payload), strings });
@@ -117,6 +118,7 @@ function onEvent(name, data) {
       if (person?.id !== undefined && live.fresh(`person:${person.id}`, data.seq)) {
         state.people.set(person.id, person);
         peopleChanged(person.id);
+        renderJoined();
       }
       break;
     }
@@ -174,6 +176,7 @@ function applySnapshot(data) {
   followHostedGroup();
   renderGroups();
   renderPeople(true);
+  renderJoined();
   state.settingsDirty = false;
   fillSettings();
   renderPhase();

@@ -19,7 +19,7 @@ from brainstorm import create_app
 from brainstorm.timeutil import utcnow
 from tests.e2e.conftest import Server
 from tests.e2e.test_live_browser import join_by_code
-from tests.e2e.test_session_browser import log_in
+from tests.e2e.test_session_browser import log_in, open_tab
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -225,6 +225,7 @@ def set_phase(console, name: str) -> None:
 
 def open_live_question(console, question_id: int) -> None:
     """Open the live poll question from the console (unless it is open already)."""
+    open_tab(console, "Polls")
     row = console.locator(f'#poll-console li[data-id="{question_id}"]')
     state = row.locator(".poll-console-meta .tag").first
     if state.inner_text() != "Open":
@@ -233,6 +234,7 @@ def open_live_question(console, question_id: int) -> None:
 
 
 def close_live_question(console, question_id: int) -> None:
+    open_tab(console, "Polls")
     row = console.locator(f'#poll-console li[data-id="{question_id}"]')
     state = row.locator(".poll-console-meta .tag").first
     if state.inner_text() == "Open":
@@ -362,9 +364,24 @@ def test_presenter(site, console, new_page):
     assert_accessible(screen, "presenter")
 
 
-@pytest.mark.parametrize("view", ["workspace", "details open"])
+# Each area of the console (its tabs), the clustered workspace also with every disclosure open.
+CONSOLE_TABS = {
+    "workspace": "Clusters",
+    "details open": "Clusters",
+    "board": "Bord",
+    "polls": "Polls",
+    "groups": "Groepen",
+    "settings": "Instellingen",
+}
+
+
+@pytest.mark.parametrize("view", list(CONSOLE_TABS))
 def test_facilitator_console(site, console, view):
-    expect(console.locator("#clusters > li").first).to_be_visible()
+    open_tab(console, CONSOLE_TABS[view])
+    if CONSOLE_TABS[view] == "Clusters":
+        expect(console.locator("#clusters > li").first).to_be_visible()
+    else:
+        expect(console.locator(".cockpit-panel:not([hidden])")).to_be_visible()
     if view == "details open":
         for details in console.locator("details:not([open])").all():
             if details.is_visible():
@@ -401,6 +418,7 @@ def test_report_preview(site, console, new_page):
 
 def split_into_groups(console) -> None:
     """Breakout groups that people choose themselves (once per module)."""
+    open_tab(console, "Groepen")
     if console.locator("#groups-apart").is_visible():
         return
     console.get_by_label("Zelf kiezen").check()

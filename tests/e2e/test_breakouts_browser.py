@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.test_live_browser import join_by_code
-from tests.e2e.test_session_browser import open_console, send
+from tests.e2e.test_session_browser import open_console, open_tab, send
 
 GROUPS = ("Noord", "Zuid")
 PEOPLE = {"Anna": "Noord", "Bram": "Noord", "Chris": "Zuid", "Dewi": "Zuid"}
@@ -37,6 +37,7 @@ def test_two_groups_see_only_their_own_ideas_until_they_return(own_server, new_p
     expect(screen.locator("#status")).to_have_text("Verbonden")
 
     # The facilitator lets people choose between two named groups, at most two each.
+    open_tab(console, "Groepen")
     console.get_by_label("Zelf kiezen").check()
     console.get_by_label("Aantal groepen").fill("2")
     console.get_by_label("Maximaal per groep").fill("2")
@@ -65,6 +66,7 @@ def test_two_groups_see_only_their_own_ideas_until_they_return(own_server, new_p
     expect(console.locator("#ideas li", has_text=IDEAS["Anna"])).to_have_count(0)
     console.get_by_role("button", name="Alles tonen").click()
     expect(console.locator("#ideas li")).to_have_count(4)
+    open_tab(console, "Groepen")
     for name, page in pages.items():  # neither group ever sees the other's ideas
         for other, text in IDEAS.items():
             if PEOPLE[other] != PEOPLE[name]:
@@ -113,6 +115,7 @@ def test_a_host_runs_their_groups_phase_and_timer(own_server, new_page):
     join_by_code(host, server, "Gastvrouw")
     join_by_code(member, server, "Lid")
 
+    open_tab(console, "Groepen")
     console.get_by_label("Willekeurig (gelijke groepen)").check()
     console.get_by_label("Aantal groepen").fill("2")
     console.get_by_role("button", name="Groepen maken").click()
@@ -152,6 +155,7 @@ def test_split_by_partnership_one_group_each(own_server, new_page):
     for name, partnership in people.items():
         join_by_code(pages[name], server, name, partnership)
 
+    open_tab(console, "Groepen")
     console.get_by_label("Per partnerschap of regio").check()
     expect(console.get_by_label("Namen van de groepen")).to_be_hidden()
     console.get_by_label("Aantal groepen").fill("")  # empty: one group per partnership

@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.test_live_browser import join_by_code
-from tests.e2e.test_session_browser import open_console, send
+from tests.e2e.test_session_browser import open_console, open_tab, send
 
 # Whether an element shows its focus: an outline, or a box-shadow that is neither transparent
 # nor flat (Pico keeps a transparent 0px shadow on every control, focused or not).
@@ -149,6 +149,7 @@ def test_a_participant_joins_sends_votes_and_answers_a_poll_with_the_keyboard(
     # A live poll question opens above the board: back up with Shift+Tab, Space on two
     # options, Tab on to "Versturen", Enter.
     question = poll_server.info["polls"]["sector"]
+    open_tab(console, "Polls")
     row = console.locator(f'#poll-console li[data-id="{question}"]')
     row.locator(".poll-console-actions button").first.click()
     group = phone.get_by_role("group", name="Welke sectoren zijn er vandaag bij jou aan tafel?")
@@ -233,8 +234,15 @@ def test_a_facilitator_steers_clusters_and_moderates_with_the_keyboard(seeded_se
     expect(arrived).to_have_count(1)
     expect(arrived.get_by_label("Verplaats naar", exact=True)).to_be_focused()
 
-    # Moderate: on to the list of vraagstukken, "Verbergen" on the newest, Enter; the
-    # participant no longer sees it.
+    # Moderate: back to the tabs, the arrow key to "Bord", Enter; on to the list of
+    # vraagstukken, "Verbergen" on the newest, Enter; the participant no longer sees it.
+    clusters_tab = console.get_by_role("tab", name="Clusters", exact=True)
+    tab_to(console, clusters_tab, backwards=True, limit=800)
+    console.keyboard.press("ArrowLeft")
+    board_tab = console.get_by_role("tab", name="Bord", exact=True)
+    assert_focus_shown(board_tab, "the Bord tab")
+    console.keyboard.press("Enter")
+    expect(board_tab).to_have_attribute("aria-selected", "true")
     newest = console.locator("#ideas > li").first
     hidden_text = newest.locator(".idea-text").inner_text()
     hide = newest.get_by_role("button", name="Verbergen", exact=True)

@@ -50,6 +50,7 @@ def test_facilitator_clusters_and_participants_see_themes(live_server, new_page)
     console.get_by_role("button", name="Inloggen").click()
     console.goto(f"{live_server['url']}/sessions/{live_server['session_id']}/facilitate")
     expect(console.locator("#status")).to_have_text("Verbonden")
+    console.get_by_role("tab", name="Clusters", exact=True).click()
     console.get_by_label("Aantal clusters").fill("2")  # the slider; "Automatisch" goes off
     console.get_by_role("button", name="Clusteren").click()
 

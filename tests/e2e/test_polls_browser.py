@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.test_live_browser import join_by_code
-from tests.e2e.test_session_browser import open_console
+from tests.e2e.test_session_browser import open_console, open_tab
 
 # The rendered width of an option's bar on a page (-1 while there is no bar).
 BAR_WIDTH = """([root, index]) => {
@@ -34,6 +34,7 @@ def three_screens(server, new_page):
     """The console, the presenter on a projector and one participant's phone."""
     console = new_page()
     open_console(console, server)
+    open_tab(console, "Polls")
     screen = new_page()
     screen.set_viewport_size({"width": 1600, "height": 900})
     screen.context.add_cookies(console.context.cookies())
@@ -126,6 +127,7 @@ def test_a_reloaded_phone_gets_the_open_question_back_with_its_answer(poll_serve
     question = server["polls"]["mood"]
     console = new_page()
     open_console(console, server)
+    open_tab(console, "Polls")
     phone = new_page()
     join_by_code(phone, server, "Anna")
     command(console, "poll_state", {"question_id": question, "state": "open"})

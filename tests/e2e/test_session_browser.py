@@ -21,6 +21,13 @@ def open_console(page, server):
     expect(page.locator("#status")).to_have_text("Verbonden")
 
 
+def open_tab(page, name):
+    """Open one area of the console (Bord, Clusters, Polls, Groepen, Instellingen)."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+
+
 def send(page, text):
     page.get_by_label("Jouw vraagstuk").fill(text)
     page.get_by_role("button", name="Insturen").click()

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.test_live_browser import join_by_code
-from tests.e2e.test_session_browser import open_console, send
+from tests.e2e.test_session_browser import open_console, open_tab, send
 
 # One of the 60 demo vraagstukken, and a late one that says nearly the same.
 TWIN = "Hoe voorkomen we dat zij-instromers na een half jaar afhaken"
@@ -62,6 +62,7 @@ def test_facilitator_shapes_clusters_and_a_late_idea_finds_its_place(seeded_serv
     phone.set_viewport_size({"width": 360, "height": 740})
     join_by_code(phone, server, "Laatkomer")
     expect(console.locator("#idea-count")).to_have_text("60")
+    open_tab(console, "Clusters")
     expect(console.locator(".ws-empty")).to_be_visible()
 
     # Clustering shows its progress, then every vraagstuk is on the board exactly once.

@@ -2,6 +2,7 @@ import { KeyedList, byBoardOrder, groupTag, h, scheduler, strings, t, tn } from 
 import { $, live, state, timeFormat } from "./context.js";
 import { renderClustersSoon, renderWorkspaceSoon } from "./workspace.js";
 import { groupCountsSoon, renderViewBanner } from "./groups.js";
+import { renderBadges } from "./cockpit.js";
 
 // ---------------------------------------------------------------- moderation
 
@@ -113,6 +114,7 @@ export function renderIdeasNow() {
   $("no-ideas").hidden = board.length + waiting.length > 0;
   renderMergeBanner();
   renderViewBanner();
+  renderBadges();
   groupCountsSoon();
   renderWorkspaceSoon();
 }

@@ -16,6 +16,7 @@ import {
 import { $, coFacilitators, command, feedback, live, myUserId, state, status } from "./context.js";
 import { renderAllIdeas } from "./board.js";
 import { followViewInWorkspace } from "./workspace.js";
+import { showTab } from "./cockpit.js";
 
 // ---------------------------------------------------------------- breakout groups (deelsessies)
 
@@ -166,6 +167,7 @@ export function makeRow(group) {
       state.viewGroup = state.viewGroup === group.id ? null : group.id;
       renderGroups();
       renderAllIdeas();
+      if (state.viewGroup !== null) showTab("board"); // "Bekijk": that group's ideas, on the Board
     },
   });
   row.tr = h(

@@ -122,7 +122,7 @@ export function renderPhase() {
 }
 
 export function renderPresence() {
-  if (state.presence !== null) $("presence").textContent = tn("connected", state.presence);
+  if (state.presence !== null) $("presence-count").textContent = String(state.presence);
 }
 
 // The agenda item running now (Amsterdam wall clock), as a suggestion before any is chosen.

@@ -3,6 +3,7 @@ import Sortable from "../../vendor/sortablejs-1.15.7/sortable.esm.js";
 import { $, clusterStatus, command, guarded, live, runButton, state, timeFormat } from "./context.js";
 import { Board } from "./ws_board.js";
 import { groupById } from "./groups.js";
+import { showTab } from "./cockpit.js";
 
 // ---------------------------------------------------------------- workspace: the clusters
 
@@ -236,6 +237,7 @@ export function renderRunStatus() {
 
 $("cluster-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  showTab("clusters"); // "Clusteren" sits in the bar: the run is followed where it lands
   if (runButton.getAttribute("aria-disabled") === "true") return;
   const payload = { k: kAuto.checked ? null : Number(kRange.value) };
   if (!state.apart) payload.scope = "plenary";
