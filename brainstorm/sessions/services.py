@@ -23,7 +23,7 @@ from brainstorm.events.models import AgendaItem, Event
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
-from brainstorm.sessions import grouping, signals
+from brainstorm.sessions import clocks, grouping, signals
 from brainstorm.sessions.codes import generate_code, is_valid_code, normalise_code
 from brainstorm.sessions.models import (
     DISPLAY_NAME_MAX,
@@ -162,12 +162,8 @@ def board_for_participant(bs: BrainstormSession, participant: Participant | None
         mine = own is not None and idea.participant_id == own
         if idea.hidden or (_kept_to_author(bs, idea) and not mine):
             continue
-        if (
-            bs.groups_apart
-            and idea.group_id is not None
-            and (group is None or idea.group_id != group.id)
-        ):
-            continue  # another group's board, while the groups are apart
+        if bs.groups_apart and (idea.group_id != group.id if group else idea.group_id is not None):
+            continue  # while apart: a group sees only its own board, nobody another group's
         if idea.approved or mine:
             shown.append(idea.to_public(counts.get(idea.id, 0)))
     return shown
@@ -231,6 +227,8 @@ def agenda_item_of(bs: BrainstormSession) -> dict | None:
 
 def timer_of(clock: "BrainstormSession | BreakoutGroup") -> dict:
     """A countdown as pages show it: running to ends_at, or paused with seconds remaining."""
+    if clock.phase == Phase.CLOSED:  # a closed session shows no countdown
+        return {"running": False, "ends_at": None, "remaining": None}
     running = clock.timer_ends_at is not None
     return {
         "running": running,
@@ -602,6 +600,11 @@ def set_phase(
         events.append(realtime.log_event(bs.id, "ideas_revealed", {"ideas": ideas}, actor=actor))
     payload = {"phase": new.value, "agenda_item": agenda_item_of(bs)}
     events.append(realtime.log_event(bs.id, "phase_changed", payload, actor=actor))
+    if clocks.outlived(bs, new):
+        clocks.clear(bs)
+        events.append(
+            realtime.log_event(bs.id, "timer_changed", {"timer": timer_of(bs)}, actor=actor)
+        )
     _commit_and_emit(events)
     signals.board_changed.send(bs)
     return bs
@@ -662,6 +665,8 @@ TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
 
 def _wind(clock: Clock, action: str, seconds: object) -> None:
     """Change a countdown: running until timer_ends_at, or paused with timer_remaining."""
+    if clock.phase == Phase.CLOSED and action != "stop":
+        raise PhaseClosed()
     now = utcnow()
     if action == "start":
         clock.timer_ends_at = now + timedelta(seconds=_seconds(seconds, 1, TIMER_MAX_SECONDS))
@@ -1146,6 +1151,10 @@ def set_group_phase(
         ]
         payload = {"ideas": ideas, "group_id": group.id}
         events += _log_to_group(bs, group, "ideas_revealed", payload, who)
+    if clocks.outlived(group, new):
+        clocks.clear(group)
+        payload = {"timer": timer_of(group), "group_id": group.id}
+        events += _log_to_group(bs, group, "group_timer_changed", payload, who)
     group.phase = new
     payload = {"phase": new.value, "group_id": group.id}
     events += [*_log_to_group(bs, group, "group_phase_changed", payload, who), _log_groups(bs, who)]

@@ -102,6 +102,9 @@ let flushing = false;
 let retryHandle = 0;
 
 const inGroup = () => state.apart && state.myGroup !== null;
+// In a group the page shows only that group's ideas, never a plenary one (those still reach
+// the session's room while the groups are apart).
+const belongsHere = (idea) => !inGroup() || idea.group?.id === state.myGroup.id;
 const isHost = () => inGroup() && state.participantId !== null && state.myGroup.host_id === state.participantId;
 // Groups apart and people choose their own: until this person has, they do not send in.
 const mustChoose = () => state.apart && state.rule === "choice" && state.myGroup === null;
@@ -136,7 +139,7 @@ function onEvent(name, data) {
     case "idea_added":
     case "idea_updated": {
       const idea = ideaOf(data);
-      if (idea?.id !== undefined && live.fresh(`idea:${idea.id}`, data.seq)) {
+      if (idea?.id !== undefined && belongsHere(idea) && live.fresh(`idea:${idea.id}`, data.seq)) {
         const arrived = name === "idea_added" && !state.ideas.has(String(idea.id));
         upsert(idea, data.seq);
         if (arrived) ideaArrived(String(idea.id));
@@ -147,7 +150,9 @@ function onEvent(name, data) {
       if (live.fresh(`idea:${data.id}`, data.seq)) removeIdea(data);
       break;
     case "ideas_revealed":
-      for (const idea of data.ideas ?? []) if (live.fresh(`idea:${idea.id}`, data.seq)) upsert(idea, data.seq);
+      for (const idea of data.ideas ?? []) {
+        if (belongsHere(idea) && live.fresh(`idea:${idea.id}`, data.seq)) upsert(idea, data.seq);
+      }
       break;
     case "votes_changed":
       if (live.fresh(`votes:${data.idea_id}`, data.seq)) setVotes(data.idea_id, data.votes);
@@ -389,7 +394,7 @@ function assigned(group) {
     return;
   }
   for (const [id, idea] of state.ideas) {
-    if (idea.group && idea.group.id !== group?.id) state.ideas.delete(id);
+    if (group ? idea.group?.id !== group.id : idea.group) state.ideas.delete(id);
   }
   state.switching = true;
   setPhase();

@@ -286,3 +286,41 @@ def test_facilitator_sees_who_joins_and_where_they_go(make_user, make_session, j
     )
     moves = received(console, "participant_moved")
     assert moves[-1]["participant"]["group_id"] == group_id
+
+
+def test_in_a_group_the_phone_gets_only_that_groups_ideas_never_plenary_ones(
+    make_user, make_session, join, facilitate, reconnect
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    anna, bram = join(bs, "Anna"), join(bs, "Bram")
+    console = facilitate(bs, facilitator)
+    command(console, "set_phase", phase="input")
+    assert submit(anna, "Plenair vraagstuk van Anna")["ok"]
+    a, _b = command(console, "split_groups", rule="choice", count=2)["groups"]
+    for sock in (anna, bram):
+        command(sock, "choose_group", group_id=a)
+    anna, bram = regroup(reconnect, bs, anna, "Anna"), regroup(reconnect, bs, bram, "Bram")
+    assert submit(bram, "Groepsvraagstuk van Bram")["ok"]
+
+    fresh = reconnect(anna, f"/s/{bs.join_code}", None)
+    (snapshot,) = received(fresh, "session_snapshot")
+    assert [i["text"] for i in snapshot["ideas"]] == ["Groepsvraagstuk van Bram"]
+
+
+def test_a_group_timer_that_ran_out_goes_when_the_group_moves_on(
+    make_user, make_session, join, facilitate, reconnect, clock
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    member = join(bs, "Lid")
+    console = facilitate(bs, facilitator)
+    a, _b = command(console, "split_groups", rule="choice", count=2)["groups"]
+    command(member, "choose_group", group_id=a)
+    member = regroup(reconnect, bs, member, "Lid")
+    assert command(console, "group_timer", group_id=a, action="start", seconds=60)["ok"]
+    clock.shift(61)
+    member.get_received()
+    assert command(console, "group_phase", group_id=a, phase="review")["ok"]
+    (changed,) = received(member, "group_timer_changed")
+    assert changed["timer"] == {"running": False, "ends_at": None, "remaining": None}

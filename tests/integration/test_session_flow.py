@@ -246,6 +246,35 @@ def test_timer_start_pause_resume_extend(room):
     assert command(alice, "timer_stop")["code"] == "not_allowed"
 
 
+NO_TIMER = {"running": False, "ends_at": None, "remaining": None}
+
+
+def test_a_timer_that_ran_out_is_gone_once_the_phase_changes(room, join, clock):
+    bs, console, alice, _bob = room
+    command(console, "set_phase", phase="input")
+    command(console, "timer_start", seconds=60)
+    clock.shift(61)  # "0:00 De tijd is om" on every screen
+    alice.get_received()
+    console.get_received()
+    assert command(console, "set_phase", phase="review")["ok"]
+    assert [e["timer"] for e in received(alice, "timer_changed")] == [NO_TIMER]
+    assert [e["timer"] for e in received(console, "timer_changed")] == [NO_TIMER]
+    assert received(join(bs, "Carol"), "session_snapshot")[0]["timer"] == NO_TIMER
+
+
+def test_a_running_timer_survives_a_phase_change_but_never_shows_in_closed(room, reconnect):
+    bs, console, alice, _bob = room
+    command(console, "timer_start", seconds=300)
+    alice.get_received()
+    command(console, "set_phase", phase="input")
+    assert received(alice, "timer_changed") == []  # still running: it stays
+    assert command(console, "set_phase", phase="closed")["ok"]
+    assert [e["timer"] for e in received(alice, "timer_changed")] == [NO_TIMER]
+    again = reconnect(alice, f"/s/{bs.join_code}", None)
+    assert received(again, "session_snapshot")[0]["timer"] == NO_TIMER
+    assert command(console, "timer_start", seconds=60)["code"] == "phase_closed"
+
+
 def test_same_uuid_is_stored_once_even_when_resends_race(app, make_session):
     bs = make_session()
     participant = services.join_session(bs, "Racer")
