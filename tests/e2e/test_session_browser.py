@@ -93,6 +93,40 @@ def test_presenter_shows_qr_and_a_running_timer(live_server, new_page):
     assert screen.errors == [] and console.errors == []
 
 
+def test_a_timer_that_ran_out_is_gone_after_the_next_phase_and_never_in_closed(
+    own_server, new_page
+):
+    # A server of its own: phases and timer belong to the whole session.
+    server = own_server.info
+    console, screen, phone = new_page(), new_page(), new_page()
+    open_console(console, server)
+    screen.context.add_cookies(console.context.cookies())
+    screen.goto(f"{server['url']}/sessions/{server['session_id']}/present")
+    join_by_code(phone, server, "Anna")
+    pages = (console, screen, phone)
+
+    minutes = console.locator("#timer-minutes")
+    minutes.evaluate("input => { input.min = '0'; }")  # the form allows a minute at least
+    minutes.fill("0.05")  # three seconds
+    console.locator("#timer-form").get_by_role("button", name="Start").click()
+    for page in pages:
+        expect(page.locator("#timer-note")).to_have_text("De tijd is om", timeout=10_000)
+    console.locator(".phase-steps").get_by_role("button", name="Stemmen").click()
+    for page in pages:
+        expect(page.locator("#timer")).to_be_hidden()
+
+    console.locator("#timer-minutes").fill("5")  # a running timer goes too once closed
+    console.locator("#timer-form").get_by_role("button", name="Start").click()
+    expect(screen.locator("#timer")).to_be_visible()
+    console.locator(".phase-steps").get_by_role("button", name="Afgesloten").click()
+    for page in (console, screen):
+        expect(page.locator("#timer")).to_be_hidden()
+    screen.reload()
+    expect(screen.locator("#status")).to_have_text("Verbonden")
+    expect(screen.locator("#timer")).to_be_hidden()
+    assert screen.errors == [] and console.errors == []
+
+
 def test_idea_typed_during_an_outage_arrives_once_after_restart(own_server, new_page):
     server = own_server.info
     page = new_page()
