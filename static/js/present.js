@@ -493,7 +493,9 @@ function renderGroupsOverview() {
   $("groups-list").dataset.count = String(Math.min(state.groups.length, 4));
 }
 
-const announce = announcer($("announcement"), { hideAfterMs: 5 * 60 * 1000 });
+// On the projector a message is read, then gets out of the way again.
+const ANNOUNCEMENT_MS = 20 * 1000;
+const announce = announcer($("announcement"), { hideAfterMs: ANNOUNCEMENT_MS });
 // Another window size fits another number of ideas per theme card.
 window.addEventListener("resize", () => changed());
 

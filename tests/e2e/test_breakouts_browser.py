@@ -22,6 +22,18 @@ def idea(page, text):
     return page.locator("#ideas li", has_text=text)
 
 
+def covered(locator) -> bool:
+    """Whether something else lies over the middle of this element (where a click lands)."""
+    locator.scroll_into_view_if_needed()
+    return locator.evaluate(
+        """el => {
+          const box = el.getBoundingClientRect();
+          const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+          return !(top && (top === el || el.contains(top)));
+        }"""
+    )
+
+
 def test_two_groups_see_only_their_own_ideas_until_they_return(own_server, new_page):
     # A server of its own: a split changes the whole session, which other tests share.
     server = own_server.info
@@ -33,6 +45,7 @@ def test_two_groups_see_only_their_own_ideas_until_they_return(own_server, new_p
         join_by_code(pages[name], server, name)
     screen = new_page()
     screen.context.add_cookies(console.context.cookies())
+    screen.clock.install()  # to let the presenter's message run its course at once
     screen.goto(f"{server['url']}/sessions/{server['session_id']}/present")
     expect(screen.locator("#status")).to_have_text("Verbonden")
 
@@ -78,6 +91,13 @@ def test_two_groups_see_only_their_own_ideas_until_they_return(own_server, new_p
     console.get_by_role("button", name="Versturen").click()
     for page in [*pages.values(), screen, console]:
         expect(page.locator("#announcement")).to_contain_text("Nog 5 minuten")
+    back = console.get_by_role("button", name="Terug naar plenair (delen opbrengsten)")
+    assert not covered(back)  # the message never hides a button
+    for page in pages.values():
+        assert not covered(page.get_by_role("button", name="Insturen"))
+    screen.clock.fast_forward(21_000)  # the projector's message goes by itself
+    expect(screen.locator("#announcement")).to_be_empty()
+    expect(console.locator("#announcement")).to_contain_text("Nog 5 minuten")
     pages["Anna"].get_by_role("button", name="Bericht sluiten").click()
     expect(pages["Anna"].locator("#announcement")).to_be_empty()
 
