@@ -1,10 +1,12 @@
 """The session's pages: joining with a sector, presenter screen and QR, results, lifecycle."""
 
+import re
 from uuid import uuid4
 
 from sqlalchemy import func, select
 
 from brainstorm.extensions import db
+from brainstorm.sessions.codes import is_valid_code, normalise_code
 from brainstorm.sessions.models import BrainstormSession, Idea, Participant
 from tests.conftest import TOKEN
 from tests.helpers import received
@@ -112,3 +114,19 @@ def test_lifecycle_is_for_the_sessions_facilitators_only(app, make_user, make_se
     stranger = login(make_user())
     for action in ("duplicate", "reset", "close", "archive"):
         assert stranger.post(f"/sessions/{bs.id}/{action}").status_code == 403, action
+
+
+def test_join_code_placeholder_is_no_code_and_participant_pages_offer_login(app, make_session):
+    bs = make_session()
+    client = app.test_client()
+    page = client.get("/join").get_data(as_text=True)
+    placeholder = re.search(
+        r'id="code"[^>]*placeholder="([^"]*)"|placeholder="([^"]*)"[^>]*id="code"', page
+    )
+    shown = next(filter(None, placeholder.groups()))
+    assert shown == "6 tekens van het scherm"
+    assert not is_valid_code(normalise_code(shown))  # nobody types it in as if it were one
+    assert ">Sessiecode" in page
+    client.post("/join", data={"code": bs.join_code})
+    for url in ("/join", f"/s/{bs.join_code}"):  # a facilitator who ends up here can log in
+        assert '<a href="/login">Inloggen</a>' in client.get(url).get_data(as_text=True)
