@@ -35,6 +35,7 @@ class PresenceStore(Protocol):
     def enter(self, session_id: int, sid: str, participant_id: int) -> None: ...
     def leave(self, session_id: int, sid: str) -> bool: ...
     def count(self, session_id: int) -> int: ...
+    def participants(self, session_id: int) -> set[int]: ...
 
 
 class MemoryPresence:
@@ -53,7 +54,11 @@ class MemoryPresence:
 
     def count(self, session_id: int) -> int:
         """Distinct participants connected (two tabs of one person count once)."""
-        return len(set(self._present.get(session_id, {}).values()))
+        return len(self.participants(session_id))
+
+    def participants(self, session_id: int) -> set[int]:
+        """The ids of the participants connected now."""
+        return set(self._present.get(session_id, {}).values())
 
 
 class RedisPresence:
@@ -95,7 +100,11 @@ class RedisPresence:
         return bool(self._redis.hdel(f"{PREFIX}:{session_id}", f"{self._me()}:{sid}"))
 
     def count(self, session_id: int) -> int:
-        """Distinct participants connected to a living process; a dead one's are removed."""
+        """Distinct participants connected (two tabs of one person count once)."""
+        return len(self.participants(session_id))
+
+    def participants(self, session_id: int) -> set[int]:
+        """The ids of the participants connected to a living process; a dead one's are removed."""
         key = f"{PREFIX}:{session_id}"
         present = self._redis.hgetall(key)
         by_process: dict[str, list[str]] = defaultdict(list)
@@ -106,7 +115,7 @@ class RedisPresence:
                 self._redis.hdel(key, *fields)
                 for field in fields:
                     del present[field]
-        return len(set(present.values()))
+        return {int(participant_id) for participant_id in present.values()}
 
 
 def init_presence(app: Flask) -> None:

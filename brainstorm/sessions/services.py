@@ -21,6 +21,7 @@ from brainstorm.accounts.models import EventTeamMember, TeamRole, User
 from brainstorm.errors import InputError, LimitReached, NotAllowed, NotFound, PhaseClosed
 from brainstorm.events.models import AgendaItem, Event
 from brainstorm.extensions import db
+from brainstorm.realtime import presence
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
 from brainstorm.sessions import clocks, grouping, signals
@@ -118,11 +119,8 @@ def join_session(
             actor="system",
         )
     ]
-    if bs.groups_apart:
-        # Late joiners are placed by the same rule as everyone else (or choose themselves).
-        group_id = grouping.place(bs.split_rule or "", _person(participant), _slots(bs))
-        if group_id is not None:
-            events += _assign(bs, participant, db.session.get(BreakoutGroup, group_id), "system")
+    # Late joiners are placed by the same rule as everyone else (or choose themselves).
+    events += late_joiner_events(bs, participant)
     _commit_and_emit(events)
     return participant
 
@@ -966,7 +964,7 @@ def split_into_groups(
     capacity: object = None,
     names: object = None,
 ) -> list[BreakoutGroup]:
-    """Divide the session into breakout groups by a rule; everyone present is placed."""
+    """Divide the session into breakout groups by a rule; everyone connected now is placed."""
     if bs.groups_apart:
         raise InputError(
             _("De groepen zijn al uiteen. Haal ze eerst terug naar de plenaire sessie.")
@@ -977,7 +975,16 @@ def split_into_groups(
         raise InputError(
             _("Kies willekeurig, per sector, per partnerschap of regio, of zelf kiezen.")
         ) from None
-    people = list(db.session.scalars(select(Participant).filter_by(session_id=bs.id)))
+    # Only who is connected now: people who joined earlier and left would fill groups with
+    # absentees. Whoever comes back while the groups are apart is placed then (place_arrival).
+    connected = presence.store().participants(bs.id)
+    people = list(
+        db.session.scalars(
+            select(Participant)
+            .where(Participant.session_id == bs.id, Participant.id.in_(connected))
+            .order_by(Participant.id)
+        )
+    )
     low, high = GROUP_COUNT_RANGE
     count_message = _("Kies tussen %(low)d en %(high)d groepen.", low=low, high=high)
     partnerships: list[list[str]] = []
@@ -990,8 +997,8 @@ def split_into_groups(
         if len(partnerships) < 2:
             raise InputError(
                 _(
-                    "Er zijn nog geen twee partnerschappen of regio's bekend onder de deelnemers. "
-                    "Kies een andere indeling."
+                    "Er zijn nog geen twee partnerschappen of regio's bekend onder wie nu "
+                    "verbonden is. Kies een andere indeling."
                 )
             )
         labels = [("", _partnership_group_name(names)) for names in partnerships]
@@ -1025,6 +1032,33 @@ def split_into_groups(
         events += _assign(bs, participant, by_id.get(plan.get(participant.id)), actor)
     _commit_and_emit([_log_groups(bs, actor), *events])
     return groups
+
+
+def late_joiner_events(bs: BrainstormSession, participant: Participant) -> list[SessionEvent]:
+    """Put someone who arrives while the groups are apart in a group by the split rule."""
+    if not bs.groups_apart or bs.phase == Phase.CLOSED:
+        return []
+    if current_group(bs, participant) is not None:
+        return []
+    # Two tabs of one person connecting at once must not place them twice: look again, locked.
+    db.session.refresh(participant, with_for_update=True)
+    if current_group(bs, participant) is not None:
+        return []
+    group_id = grouping.place(bs.split_rule or "", _person(participant), _slots(bs))
+    if group_id is None:  # they choose themselves
+        return []
+    group = db.session.get(BreakoutGroup, group_id)
+    # groups_changed too: member counts on console, presenter and phones stay right.
+    return [*_assign(bs, participant, group, "system"), _log_groups(bs, "system")]
+
+
+def place_arrival(bs: BrainstormSession, participant: Participant) -> BreakoutGroup | None:
+    """Place someone who (re)connects without a group while apart; the group, or None."""
+    events = late_joiner_events(bs, participant)
+    if not events:
+        return None
+    _commit_and_emit(events)
+    return participant.group
 
 
 def _partnership_group_name(partnerships: list[str]) -> str:

@@ -49,7 +49,10 @@ def on_connect(auth: dict | None = None):
         raise ConnectionRefusedError(_("Je sessie is verlopen. Laad de pagina opnieuw."))
     session["rt"] = identity.as_dict()
     audiences = [EVERYONE]
+    placed = None
     if identity.kind == PARTICIPANT:
+        # Someone who was away at the split is placed now, like a late joiner.
+        placed = services.place_arrival(bs, actor)
         audiences.append(realtime.participant_audience(actor.id))
         group = services.current_group(bs, actor)
         if group is not None:
@@ -63,7 +66,9 @@ def on_connect(auth: dict | None = None):
     if isinstance(last_seq, int) and not isinstance(last_seq, bool) and last_seq >= 0:
         limit = current_app.config["REPLAY_LIMIT"]
         missed = realtime.events_since(bs.id, last_seq, audiences, limit)
-    if missed is None:
+    if missed is None or placed is not None:
+        # Just placed: a snapshot shows the group at once, where replaying group_assigned
+        # would make the page reconnect once more to follow it.
         emit("session_snapshot", _snapshot(bs, identity.kind, actor))
     else:
         for event in missed:

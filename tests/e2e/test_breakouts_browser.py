@@ -191,3 +191,40 @@ def test_split_by_partnership_one_group_each(own_server, new_page):
     expect(console.locator("#people li", has_text="Cas")).to_contain_text("Partnerschap Noord")
     for page in (console, *pages.values()):
         assert page.errors == [], page.errors
+
+
+def test_a_split_places_who_is_connected_and_someone_back_later_gets_a_group(own_server, new_page):
+    server = own_server.info
+    console = new_page()
+    open_console(console, server)
+    pages = {name: new_page() for name in ("Anna", "Bram", "Chris")}
+    for name, page in pages.items():
+        join_by_code(page, server, name)
+    expect(console.locator("#presence-count")).to_have_text("3")
+    pages["Chris"].goto("about:blank")  # Chris's phone went to sleep
+    expect(console.locator("#presence-count")).to_have_text("2")
+    expect(console.locator("#joined-count")).to_have_text("3")
+
+    open_tab(console, "Groepen")
+    console.get_by_label("Willekeurig (gelijke groepen)").check()
+    console.get_by_label("Aantal groepen").fill("2")
+    console.get_by_role("button", name="Groepen maken").click()
+    in_a_group = re.compile(r"^Je zit in groep Groep \d$")
+    for name in ("Anna", "Bram"):
+        expect(pages[name].locator("#group-name")).to_have_text(in_a_group)
+    members = console.locator('#groups-body td[data-label="Deelnemers"]')
+    expect(members).to_have_text(["1", "1"])  # only the two who are here
+    console.locator("#people-details summary").click()
+    expect(console.locator("#people-details summary")).to_contain_text("3 meegedaan")
+    expect(console.get_by_label("Groep van Chris")).to_have_value("")
+
+    # Chris comes back: placed by the same rule, and the console follows at once.
+    pages["Chris"].goto(f"{server['url']}/s/{server['code']}")
+    expect(pages["Chris"].locator("#group-name")).to_have_text(in_a_group)
+    group = pages["Chris"].locator("#group-name").inner_text().removeprefix("Je zit in groep ")
+    expect(console.get_by_label("Groep van Chris").locator("option:checked")).to_have_text(group)
+    expect(console.locator("#groups-body tr", has_text=group)).to_contain_text("2")
+    expect(console.locator("#presence-count")).to_have_text("3")
+    expect(console.locator("#joined-count")).to_have_text("3")
+    for page in (console, *pages.values()):
+        assert page.errors == [], page.errors

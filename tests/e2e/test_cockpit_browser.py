@@ -43,6 +43,9 @@ def test_the_first_screen_holds_the_live_loop(seeded_server, new_page, viewport)
     open_console(console, server)
     expect(console.locator("#idea-count")).to_have_text("60")
     expect(console.locator("#ideas > li")).to_have_count(60)
+    # The 20 demo people once took part; none of them is connected now.
+    expect(console.locator("#joined-count")).to_have_text("20")
+    expect(console.locator("#presence-count")).to_have_text("0")
     assert console.evaluate("window.scrollY") == 0
     for what, locator in first_screen_essentials(console).items():
         inside_first_screen(locator, viewport, what)
@@ -53,6 +56,8 @@ def test_the_first_screen_holds_the_live_loop(seeded_server, new_page, viewport)
     console.get_by_role("button", name="Invoer open", exact=True).click()
     phone = new_page()
     join_by_code(phone, server, "Nieuw")
+    expect(console.locator("#presence")).to_have_text("1 verbonden nu")  # both follow live
+    expect(console.locator("#joined-count")).to_have_text("21")
     text = "Wie begeleidt de begeleider van de zij-instromer?"
     send(phone, text)
     newest = console.locator("#ideas > li").first

@@ -3,12 +3,16 @@
 from collections import Counter
 from uuid import uuid4
 
+import pytest
+import redis
 from sqlalchemy import select
 
 from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import TeamRole
-from brainstorm.extensions import db
+from brainstorm.extensions import db, socketio
+from brainstorm.realtime.presence import PREFIX, MemoryPresence, RedisPresence
 from brainstorm.sessions.models import Participant
+from tests.conftest import TOKEN
 from tests.helpers import received
 
 
@@ -22,6 +26,16 @@ def command(sock, name: str, **payload) -> dict:
 
 def group_of(sock_or_name) -> int:
     return db.session.scalar(select(Participant.group_id).filter_by(display_name=sock_or_name))
+
+
+def join_with(app, bs, **fields):
+    """A participant who joined through the form with these fields, their page connected."""
+    client = app.test_client()
+    response = client.post("/join", data={"code": bs.join_code, **fields})
+    assert response.status_code == 302, "join failed"
+    page = client.get(f"/s/{bs.join_code}").get_data(as_text=True)
+    token = TOKEN.search(page).group(1)
+    return socketio.test_client(app, flask_test_client=client, auth={"token": token})
 
 
 def regroup(reconnect, bs, sock, name):
@@ -55,9 +69,7 @@ def test_sector_split_and_a_late_joiner_of_that_sector(app, make_user, make_sess
     bs = make_session(facilitator)
     client = app.test_client()
     for name, sector in (("Pien", "po"), ("Vera", "vo"), ("Mo", "mbo"), ("Xan", "")):
-        app.test_client().post(
-            "/join", data={"code": bs.join_code, "display_name": name, "sector": sector}
-        )
+        join_with(app, bs, display_name=name, sector=sector)
     command(facilitate(bs, facilitator), "split_groups", rule="sector")
     names = dict(db.session.execute(select(Participant.display_name, Participant.group_id)).all())
     assert len(set(names.values())) == 4
@@ -79,10 +91,7 @@ def test_partnership_split_keeps_partnerships_together(app, make_user, make_sess
         ("Gijs", ""),
     )
     for name, partnership in joined:
-        app.test_client().post(
-            "/join",
-            data={"code": bs.join_code, "display_name": name, "partnership": partnership},
-        )
+        join_with(app, bs, display_name=name, partnership=partnership)
     console = facilitate(bs, facilitator)
     assert command(console, "split_groups", rule="partnership", count=2)["ok"]
     groups = {g["name"]: g for g in received(console, "groups_changed")[-1]["groups"]}
@@ -324,3 +333,143 @@ def test_a_group_timer_that_ran_out_goes_when_the_group_moves_on(
     assert command(console, "group_phase", group_id=a, phase="review")["ok"]
     (changed,) = received(member, "group_timer_changed")
     assert changed["timer"] == {"running": False, "ends_at": None, "remaining": None}
+
+
+# --- who is placed: the people connected now, and whoever comes back later -----------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+def presence_for(request, app):
+    """presence_for(bs) -> the app's presence store of either kind (one process's memory, or
+    the Redis several processes share), holding nobody of that session yet."""
+
+    used: list[str] = []
+
+    def use(bs):
+        if request.param == "redis":
+            url = request.getfixturevalue("redis_server").url
+            # Other tests' sessions (in their own databases) have this id too: the count
+            # starts empty, and what this test leaves is cleared after it.
+            used.append(f"{PREFIX}:{bs.id}")
+            redis.Redis.from_url(url).delete(used[-1])
+            app.extensions["presence"] = RedisPresence(url)
+        return app.extensions["presence"]
+
+    yield use
+    if used:
+        redis.Redis.from_url(request.getfixturevalue("redis_server").url).delete(*used)
+
+
+def test_a_split_places_only_who_is_connected_and_one_who_comes_back_later(
+    presence_for, make_user, make_session, join, facilitate, reconnect, login
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    presence_store = presence_for(bs)
+    socks = {f"P{n}": join(bs, f"P{n}") for n in range(10)}
+    for n in range(4, 10):  # six phones went to sleep; four people are here
+        socks[f"P{n}"].disconnect()
+    assert presence_store.count(bs.id) == 4
+    console = facilitate(bs, facilitator)
+    (snapshot,) = received(console, "session_snapshot")
+    assert snapshot["presence"] == 4  # verbonden nu
+    assert len(snapshot["people"]) == 10  # meegedaan
+
+    ack = command(console, "split_groups", rule="random", count=2)
+    assert ack["ok"]
+    changed = received(console, "groups_changed")[-1]
+    assert [g["members"] for g in changed["groups"]] == [2, 2]
+    placed = {f"P{n}": group_of(f"P{n}") for n in range(10)}
+    assert all(placed[f"P{n}"] is not None for n in range(4))
+    assert all(placed[f"P{n}"] is None for n in range(4, 10))
+    for n in range(4):
+        assert len(received(socks[f"P{n}"], "group_assigned")) == 1
+
+    # P7 comes back while the groups are apart: placed like a late joiner, and every console
+    # follows at once (the person, the group's size, the head count).
+    back = reconnect(socks["P7"], f"/s/{bs.join_code}", 0)
+    (snapshot,) = received(back, "session_snapshot")  # the group at once, no extra reconnect
+    assert group_of("P7") is not None
+    assert snapshot["me"]["group"]["id"] == group_of("P7")
+    events = console.get_received()
+    (moved,) = [e["args"][0] for e in events if e["name"] == "participant_moved"]
+    assert moved["participant"]["name"] == "P7"
+    assert moved["participant"]["group_id"] == group_of("P7")
+    counts = [e["args"][0] for e in events if e["name"] == "groups_changed"][-1]
+    assert sorted(g["members"] for g in counts["groups"]) == [2, 3]
+    assert [e["args"][0]["count"] for e in events if e["name"] == "presence"][-1] == 5
+    assert presence_store.count(bs.id) == 5
+
+    again = reconnect(back, f"/s/{bs.join_code}", snapshot["seq"])  # placed once, not again
+    assert received(again, "group_assigned") == []
+    assert received(console, "participant_moved") == []
+
+    html = login(facilitator).get(f"/sessions/{bs.id}/facilitate").get_data(as_text=True)
+    assert '<strong id="joined-count">10</strong> meegedaan' in html
+
+
+def test_the_console_follows_who_is_connected_and_who_joined(
+    make_user, make_session, join, facilitate
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    console = facilitate(bs, facilitator)
+    console.get_received()
+    anna = join(bs, "Anna")
+    join(bs, "Bram")
+    events = console.get_received()
+    assert [e["args"][0]["count"] for e in events if e["name"] == "presence"][-1] == 2
+    assert sum(e["name"] == "participant_joined" for e in events) == 2  # meegedaan: 2
+    anna.disconnect()
+    assert [e["count"] for e in received(console, "presence")] == [1]  # verbonden: 1
+    command(console, "split_groups", rule="random", count=2)
+    console.get_received()
+    join(bs, "Cas")  # joins while apart: placed at once, and the groups' sizes follow
+    events = console.get_received()
+    (joined,) = [e["args"][0] for e in events if e["name"] == "participant_joined"]
+    assert joined["participant"]["name"] == "Cas"
+    (moved,) = [e["args"][0] for e in events if e["name"] == "participant_moved"]
+    assert group_of("Cas") is not None
+    assert moved["participant"]["group_id"] == group_of("Cas")
+    sizes = [e["args"][0] for e in events if e["name"] == "groups_changed"][-1]["groups"]
+    assert sorted(g["members"] for g in sizes) == [1, 1]
+    assert [e["args"][0]["count"] for e in events if e["name"] == "presence"][-1] == 2
+
+
+def test_someone_back_while_people_choose_is_not_placed(
+    make_user, make_session, join, facilitate, reconnect
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    alice, bob = join(bs, "Alice"), join(bs, "Bob")
+    bob.disconnect()
+    console = facilitate(bs, facilitator)
+    command(console, "split_groups", rule="choice", count=2)
+    console.get_received()
+    bob = reconnect(bob, f"/s/{bs.join_code}", None)
+    (snapshot,) = received(bob, "session_snapshot")
+    assert snapshot["me"]["group"] is None and len(snapshot["groups"]["groups"]) == 2
+    assert received(console, "participant_moved") == []
+    assert alice.is_connected()
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_both_presence_stores_say_who_is_connected(app, request, kind):
+    if kind == "redis":
+        url = request.getfixturevalue("redis_server").url
+        store = RedisPresence(url)
+        shared = redis.Redis.from_url(url)
+        shared.delete(f"{PREFIX}:42")
+    else:
+        store = MemoryPresence()
+    store.enter(42, "sid-1", 7)
+    store.enter(42, "sid-2", 7)  # a second tab of the same person
+    store.enter(42, "sid-3", 8)
+    assert store.participants(42) == {7, 8} and store.count(42) == 2
+    assert store.leave(42, "sid-1")
+    assert store.participants(42) == {7, 8}
+    assert store.leave(42, "sid-3")
+    assert store.participants(42) == {7} and store.participants(43) == set()
+    if kind == "redis":  # a killed process's connections stop counting
+        shared.delete(*shared.keys(f"{PREFIX}:process:*"))
+        assert store.participants(42) == set()
