@@ -4,6 +4,8 @@
 // Once there are themes (clusters) they take the wall, ideas otherwise.
 // A live poll question takes the wall while it is open, its chart growing with every answer;
 // after it closes (or its results are revealed) it stays up until the phase changes.
+// Before the first idea the join code and QR take the middle of the wall (the lobby). An ideas
+// board or a set of themes that does not fit the screen pages by itself ("1–8 van 60").
 import {
   Countdown,
   KeyedList,
@@ -40,6 +42,12 @@ const state = {
   apart: false,
   groups: [], // while apart: [{id, name, members, ideas, phase}]
   spotlight: null, // {id, name}: only that group's ideas (null: everything)
+  arrivals: null, // how many ideas came in, as the server counts them (null: not told)
+};
+
+const countOf = (value) => {
+  const n = typeof value === "number" ? value : value?.count;
+  return Number.isInteger(n) && n >= 0 ? n : null;
 };
 
 // Never on the wall: ideas a facilitator hid or has not approved yet.
@@ -71,6 +79,7 @@ function onEvent(name, data) {
         Object.entries(data.workspace?.scopes ?? {}).map(([scope, info]) => [scope, new Set((info?.unassigned ?? []).map(String))]),
       );
       if ("presence" in data) state.presence = presenceOf(data.presence);
+      state.arrivals = countOf(data.idea_count);
       state.apart = Boolean(data.groups?.apart);
       state.groups = state.apart ? (data.groups?.groups ?? []) : [];
       countdown.set(data.timer);
@@ -150,6 +159,11 @@ function onEvent(name, data) {
     case "presence":
       state.presence = presenceOf(data);
       renderPresence();
+      break;
+    case "idea_count":
+      // Only a number, also during hidden input: how many came in, never what.
+      state.arrivals = countOf(data);
+      renderHiddenCount();
       break;
     case "session_reset":
       window.location.reload();
@@ -291,32 +305,184 @@ function renderThemes(list, shownIdeas, spot) {
     const id = String(idea.id);
     if (!clustered.has(id)) (nowhere.has(id) ? fitsNowhere : open).push(idea);
   }
-  const cards = list.length + (open.length ? 1 : 0) + (fitsNowhere.length ? 1 : 0);
   // Vote counts on every card or on none, so the cards line up.
   const withVotes = showVotes() || list.some((cluster) => (cluster.votes ?? 0) > 0);
-  const draw = (density, limit) => {
-    $("clusters").dataset.density = density;
-    $("clusters").replaceChildren(
-      ...list.map((cluster) => themeCard(cluster, spot, limit, withVotes)),
-      fitsNowhere.length ? restCard(strings.fits_nowhere, fitsNowhere, limit, "theme-nowhere") : "",
-      open.length ? restCard(strings.not_clustered, open, limit, "theme-open") : "",
-    );
+  // Each card with a key, so a page of cards keeps its place while the themes change.
+  const cards = list.map((cluster) => ({
+    key: `theme:${cluster.id}`,
+    make: (limit) => themeCard(cluster, spot, limit, withVotes),
+  }));
+  if (fitsNowhere.length) {
+    cards.push({ key: "nowhere", make: (limit) => restCard(strings.fits_nowhere, fitsNowhere, limit, "theme-nowhere") });
+  }
+  if (open.length) cards.push({ key: "open", make: (limit) => restCard(strings.not_clustered, open, limit, "theme-open") });
+  const box = $("clusters");
+  const draw = (density, limit, some = cards) => {
+    box.dataset.density = density;
+    box.replaceChildren(...some.map((card) => card.make(limit)));
   };
   $("themes-count").textContent = tn("themes", list.length);
-  const first = themeDensity(cards);
-  if (!WIDE.matches) {
+  const first = themeDensity(cards.length);
+  if (!WIDE.matches || !displayed(box)) {
+    themePager.stop();
     draw(first, IDEAS_PER_THEME[first]); // a narrow window scrolls: no squeezing
     return;
   }
-  // The whole wall on one screen, nothing to scroll on a projector: fewer ideas per card first,
-  // then smaller type; a single idea per card only when even the smallest type needs it.
-  const tries = DENSITIES.slice(DENSITIES.indexOf(first)).flatMap((density) =>
-    Array.from({ length: IDEAS_PER_THEME[density] - 1 }, (_, i) => [density, IDEAS_PER_THEME[density] - i]),
+  if (themePager.first && cards.length <= PAGE_MAX) {
+    // The whole wall on one screen if it can be: fewer ideas per card first, then smaller
+    // type; a single idea per card only when even the smallest type needs it, and at last only
+    // the names and counts: while every theme fits on the screen at once, that overview wins.
+    const tries = DENSITIES.slice(DENSITIES.indexOf(first)).flatMap((density) =>
+      Array.from({ length: IDEAS_PER_THEME[density] - 1 }, (_, i) => [density, IDEAS_PER_THEME[density] - i]),
+    );
+    tries.push(["max", 1], ["max", 0]);
+    themePager.unframe();
+    for (const [density, limit] of tries) {
+      draw(density, limit);
+      if ($("clusters-section").getBoundingClientRect().bottom <= wallBottom()) {
+        themePager.stop();
+        return;
+      }
+    }
+  }
+  // Not even the names fit: the cards page, each again with its most telling idea.
+  const [density, limit] = THEMES_PAGED;
+  themePager.page(
+    cards.map((card) => card.key),
+    (from, to) => draw(density, limit, cards.slice(from, to)),
   );
-  tries.push(["max", 1], ["max", 0]); // at last only the labels and counts
-  for (const [density, limit] of tries) {
-    draw(density, limit);
-    if ($("clusters-section").getBoundingClientRect().bottom + window.scrollY <= window.innerHeight) return;
+}
+
+// ---------------------------------------------------------------- paging the wall
+
+// A wall that does not fit on the screen pages by itself every PAGE_SECONDS (`page_seconds` in
+// the address, or data-page-seconds), with "1–8 van 60" under it: a page holds what fits at a
+// readable size, and no idea is ever cut off without the count saying so. Nobody hovers a
+// projector, so nothing pauses it. With prefers-reduced-motion a page simply replaces the last.
+//
+// New ideas: the board shows the newest first, so the first page shows each one as it comes in.
+// A later page is anchored on its first item, so arrivals do not push its ideas along (nothing
+// is skipped or shown twice in a round). When ideas came in while a later page was up, the next
+// turn shows the first page with them and the turn after goes on where the round was: whoever
+// just sent one sees it within a page or two, and the rest of the board still comes round.
+const PAGE_SECONDS = 12;
+const PAGE_MAX = 40; // more never fit a screen at a readable size: lay out at most this many
+const IDEAS_PAGED = "high"; // the board's type while it pages (1.25rem): no squeezing needed
+const THEMES_PAGED = ["max", 1]; // a theme's name, its most telling idea and how many more
+const FRAME_MIN_PX = 160;
+
+function pageSeconds() {
+  const asked = Number(new URLSearchParams(window.location.search).get("page_seconds") || root.dataset.pageSeconds);
+  return Number.isFinite(asked) && asked >= 1 ? asked : PAGE_SECONDS;
+}
+
+function pageText(from, to, total) {
+  const vars = { from, to, total };
+  return (root.dataset.pageText || "{from}–{to} / {total}").replace(/\{(\w+)\}/g, (whole, name) => String(vars[name] ?? whole));
+}
+
+// The lowest point the wall may reach: the window less the layout's own bottom margin.
+function wallBottom() {
+  return window.innerHeight - (parseFloat(getComputedStyle(root).paddingBottom) || 0);
+}
+
+const displayed = (element) => element.getClientRects().length > 0;
+
+// How many of the list's items, from the first, lie wholly inside it (at least one: an idea
+// longer than the screen still shows, rather than the wall stopping).
+function fitting(list) {
+  const edge = list.getBoundingClientRect();
+  let n = 0;
+  for (const item of list.children) {
+    const box = item.getBoundingClientRect();
+    if (box.bottom > edge.bottom + 1 || box.right > edge.right + 1) break;
+    n += 1;
+  }
+  return Math.max(n, 1);
+}
+
+class WallPager {
+  // `frame`: the part of the wall that gets the rest of the screen; `list`: the items in it;
+  // `label`: where "1–8 van 60" goes.
+  constructor(frame, list, label) {
+    Object.assign(this, { frame, list, label, timer: 0 });
+    this.reset();
+  }
+
+  reset() {
+    this.anchor = null; // the key the page starts with (null: the first page)
+    this.at = 0; // where that page started, should its first item go
+    this.next = null; // the key the next page starts with (null: the first page again)
+    this.resume = null; // after the first page came in between: where the round goes on
+    this.mark = null; // the newest idea id when the first page was last on the wall
+    this.news = false;
+    this.turned = false;
+  }
+
+  get first() {
+    return this.anchor === null;
+  }
+
+  // The frame as in the page's flow again (to see whether everything fits at once).
+  unframe() {
+    this.frame.classList.remove("is-paged");
+    this.frame.style.removeProperty("height");
+    this.label.hidden = true;
+  }
+
+  // Everything fits, or the part is not on the wall: no paging, no counter.
+  stop() {
+    clearTimeout(this.timer);
+    this.timer = 0;
+    this.reset();
+    this.unframe();
+  }
+
+  // Show the current page of `keys`: `fill(from, to)` puts those items in the list. `newest`:
+  // the highest idea id, to notice arrivals (null: no arrivals to show).
+  page(keys, fill, newest = null) {
+    this.label.hidden = false;
+    if (!this.label.textContent) this.label.textContent = pageText(1, 1, keys.length);
+    this.frame.classList.add("is-paged");
+    const top = this.frame.getBoundingClientRect().top;
+    this.frame.style.height = `${Math.max(wallBottom() - top, FRAME_MIN_PX)}px`;
+    let start = 0;
+    if (this.anchor !== null) {
+      const found = keys.indexOf(this.anchor);
+      start = found >= 0 ? found : Math.max(0, Math.min(this.at, keys.length - 1));
+    }
+    fill(start, start + PAGE_MAX);
+    const n = Math.min(fitting(this.list), keys.length - start);
+    fill(start, start + n);
+    this.at = start;
+    this.next = start + n < keys.length ? keys[start + n] : null;
+    if (start === 0) {
+      this.mark = newest;
+      const back = this.resume === null ? -1 : keys.indexOf(this.resume);
+      if (back >= n) this.next = this.resume;
+    }
+    this.news = newest !== null && this.mark !== null && newest > this.mark;
+    this.label.textContent = pageText(start + 1, start + n, keys.length);
+    if (this.turned) {
+      this.turned = false;
+      this.list.classList.remove("page-in");
+      void this.list.offsetWidth; // start the fade again
+      this.list.classList.add("page-in");
+    }
+    if (!this.timer) this.timer = setTimeout(() => this.turn(), pageSeconds() * 1000);
+  }
+
+  turn() {
+    this.timer = 0;
+    if (this.anchor !== null && this.news) {
+      this.resume = this.next; // first the new ideas on the first page, then on from here
+      this.anchor = null;
+    } else {
+      this.anchor = this.next;
+      this.resume = null;
+    }
+    this.turned = true;
+    renderSoon();
   }
 }
 
@@ -358,10 +524,12 @@ function renderPoll() {
   $("poll-stage").hidden = !item;
   if (!item) {
     delete content.dataset.view;
+    renderLobby();
     if (was) changed(); // the wall is back: fit the themes to the screen again
     return;
   }
   content.dataset.view = "poll";
+  renderLobby();
   const { question, results } = item;
   const hidden = results.hidden && !hasNumbers(results);
   const open = question.state === "open";
@@ -380,6 +548,9 @@ function renderPoll() {
 // ---------------------------------------------------------------- rendering
 
 const board = new KeyedList($("ideas"), { render: renderIdea, itemClass: "present-idea" });
+const boardPager = new WallPager($("board"), $("ideas"), $("ideas-pager"));
+const themePager = new WallPager($("clusters-section"), $("clusters"), $("clusters-pager"));
+let lobby = false; // nothing on the wall yet: the join code and QR take the middle
 const dirty = new Set();
 let allDirty = true;
 const renderSoon = scheduler(renderBoard, 30);
@@ -448,21 +619,90 @@ function renderBoard() {
   if ($("spotlight-heading").textContent !== heading) $("spotlight-heading").textContent = heading;
   $("spotlight-heading").hidden = !spot;
   $("hidden-count").hidden = !hiddenInput;
-  // A presenter screen gets no idea events during hidden input (they go to each author and the
-  // facilitators only), so it cannot count them honestly: words instead of a wrong number.
-  $("hidden-count-text").textContent = strings.ideas_coming_in;
+  renderHiddenCount();
   $("board").hidden = apart || hiddenInput || clustersView;
   $("clusters-section").hidden = !clustersView;
   $("no-ideas").hidden = count > 0;
-
-  if (!apart && !hiddenInput && !clustersView) {
-    board.sync(shown, marked);
-    // Fewer ideas, larger type: keeps a full board readable from the back of the room.
-    $("ideas").dataset.density = count <= 6 ? "low" : count <= 14 ? "mid" : count <= 30 ? "high" : "max";
-  }
-  if (clustersView) renderThemes(themes, shown, spot);
   $("clustering-note").hidden = !busy;
+  lobby = count === 0 && !apart && !spot && !hiddenInput && !clustersView && state.phase !== "closed";
+  renderLobby(); // before measuring: the lobby moves the join column out of the way
+
+  if ($("board").hidden) boardPager.stop();
+  else fitBoard(shown, marked);
+  if (clustersView) renderThemes(themes, shown, spot);
+  else themePager.stop();
   $("idea-total").textContent = hiddenInput || apart ? "" : tn("ideas_in", count);
+}
+
+// Fewer ideas, larger type: keeps a full board readable from the back of the room.
+function ideaDensity(count) {
+  return count <= 6 ? "low" : count <= 14 ? "mid" : count <= 30 ? "high" : "max";
+}
+
+function fitBoard(shown, marked) {
+  const list = $("ideas");
+  const first = ideaDensity(shown.length);
+  if (!WIDE.matches || !displayed(list)) {
+    boardPager.stop();
+    list.dataset.density = first; // a narrow window scrolls
+    board.sync(shown, marked);
+    return;
+  }
+  let mark = marked;
+  const sync = (ideas) => {
+    board.sync(ideas, mark);
+    mark = new Set(); // rendered once is enough
+  };
+  if (boardPager.first && shown.length <= PAGE_MAX) {
+    // All on one screen if it can be, in denser type if need be.
+    boardPager.unframe();
+    sync(shown);
+    for (const density of DENSITIES.slice(DENSITIES.indexOf(first))) {
+      list.dataset.density = density;
+      if (list.getBoundingClientRect().bottom <= wallBottom()) {
+        boardPager.stop();
+        return;
+      }
+    }
+  }
+  list.dataset.density = IDEAS_PAGED;
+  const newest = shown.reduce((most, idea) => Math.max(most, Number(idea.id) || 0), 0);
+  boardPager.page(
+    shown.map((idea) => String(idea.id)),
+    (from, to) => sync(shown.slice(from, to)),
+    newest,
+  );
+}
+
+// Until the first idea (and while no poll or groups hold the wall) the join code and QR are
+// what the room needs: large, in the middle. With the first idea they go back to the side.
+function renderLobby() {
+  root.classList.toggle("present-lobby", lobby && $("present-content").dataset.view !== "poll");
+}
+
+// Hidden input: how many ideas came in, large, growing with every one (when the server says).
+// Without a number (an older server) words instead of a wrong count: the ideas themselves
+// never come to this screen before the reveal.
+function renderHiddenCount() {
+  const box = $("hidden-count-text");
+  const n = state.arrivals;
+  if (n === null) {
+    delete box.dataset.count;
+    if (box.textContent !== strings.ideas_coming_in) box.textContent = strings.ideas_coming_in;
+    return;
+  }
+  if (box.dataset.count === String(n)) return;
+  const rose = box.dataset.count !== undefined && n > Number(box.dataset.count);
+  box.dataset.count = String(n);
+  // "12 vraagstukken binnen": the number large, the words under it.
+  const text = tn("ideas_in", n);
+  const at = text.indexOf(String(n));
+  const words = at < 0 ? text : `${text.slice(0, at)}${text.slice(at + String(n).length)}`.trim();
+  box.replaceChildren(
+    h("span", { class: `hidden-count-number${rose ? " bump" : ""}`, text: String(n) }),
+    " ",
+    h("span", { class: "hidden-count-words", text: words }),
+  );
 }
 
 // While apart: every group with its people and ideas (as of the last groups_changed).
