@@ -109,6 +109,8 @@ LABELS = {
     "vote_budget": _l("het aantal stemmen per persoon"),
     "vote_stacking": _l("meer stemmen op één vraagstuk"),
     "premoderation": _l("vooraf modereren"),
+    "hide_votes": _l("blind stemmen"),
+    "shown": _l("tonen aan de zaal"),
     "pinned": _l("vastpinnen"),
     "locked": _l("vastzetten"),
     "hidden": _l("verbergen"),

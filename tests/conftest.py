@@ -160,6 +160,16 @@ def _socket_for(app, http_client, page_url: str, last_seq: int | None = None):
 
 
 @pytest.fixture
+def present(app, login):
+    """present(bs, user) -> the socket of that user's presenter screen (projector) for a session."""
+
+    def connect(bs, user):
+        return _socket_for(app, login(user), f"/sessions/{bs.id}/present")
+
+    return connect
+
+
+@pytest.fixture
 def reconnect(app):
     """reconnect(sock, page_url, last_seq) -> a new socket for the same browser, as after a drop."""
 

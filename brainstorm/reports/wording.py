@@ -61,7 +61,7 @@ def answers(number: int) -> str:
 
 
 def title_facts(report: AdviceReport) -> list[tuple[str, str]]:
-    """The title page's lines: Aan, Sessie, Datum, Locatie, Deelnemers."""
+    """The title page's lines: Aan, Sessie, Datum, Locatie, Meegedaan."""
     facts = [
         ("Aan", report.addressee),
         ("Sessie", report.session_title),
@@ -71,7 +71,8 @@ def title_facts(report: AdviceReport) -> list[tuple[str, str]]:
         facts.append(("Locatie", report.location))
     facts.append(
         (
-            "Deelnemers",
+            # "Meegedaan" as on the console: everyone who ever joined, not who is connected now.
+            "Meegedaan",
             f"{count(report.participants, 'deelnemer', 'deelnemers')}, "
             f"{count(report.idea_count, 'vraagstuk', 'vraagstukken')}",
         )

@@ -64,6 +64,11 @@ class BrainstormSession(db.Model):
     vote_budget: Mapped[int] = mapped_column(default=3)  # dots per participant
     vote_stacking: Mapped[bool] = mapped_column(default=False)  # several dots on one idea
     premoderation: Mapped[bool] = mapped_column(default=False)  # ideas wait for approval
+    # Dot voting blind, as in GroupMap: counts reach the room only after "Uitslag tonen".
+    hide_votes: Mapped[bool] = mapped_column(default=True)
+    results_shown: Mapped[bool] = mapped_column(default=False)
+    # Clusters are the facilitator's draft until "Toon aan de zaal"; then they follow live.
+    themes_shown: Mapped[bool] = mapped_column(default=False)
     # The countdown: running until timer_ends_at, or paused with timer_remaining seconds.
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timer_remaining: Mapped[int | None]
@@ -194,8 +199,11 @@ class Idea(db.Model):
         """Shown to everyone (phase permitting)."""
         return not self.gone and not self.hidden and self.approved
 
-    def to_public(self, votes: int = 0) -> dict:
-        """What every participant may see of this idea (no author: the board is anonymous)."""
+    def to_public(self, votes: int | None = 0) -> dict:
+        """What every participant may see of this idea (no author: the board is anonymous).
+
+        `votes` is None while the counts are hidden from the room (blind voting).
+        """
         return {
             "id": self.id,
             "text": self.text,

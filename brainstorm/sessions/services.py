@@ -6,7 +6,7 @@ them (realtime.emit_logged): what a page missed is replayed from that log.
 
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from uuid import UUID
 
@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import EventTeamMember, TeamRole, User
+from brainstorm.background import run_later_once
 from brainstorm.errors import InputError, LimitReached, NotAllowed, NotFound, PhaseClosed
 from brainstorm.events.models import AgendaItem, Event
 from brainstorm.extensions import db
@@ -44,7 +45,9 @@ from brainstorm.timeutil import utcnow
 IDEA_LIMIT_RANGE = (1, 100)
 VOTE_BUDGET_RANGE = (1, 50)
 TIMER_MAX_SECONDS = 2 * 60 * 60
-SETTINGS = ("idea_limit", "vote_budget", "vote_stacking", "premoderation")
+SETTINGS = ("idea_limit", "vote_budget", "vote_stacking", "premoderation", "hide_votes")
+# What the room is shown now: part of the settings pages receive, changed by its own command.
+SHOWN = ("themes_shown", "results_shown")
 
 
 def create_session(event: Event, title: str) -> BrainstormSession:
@@ -136,6 +139,19 @@ def vote_counts(bs: BrainstormSession) -> dict[int, int]:
     return dict(rows.all())
 
 
+def votes_hidden(bs: BrainstormSession) -> bool:
+    """Whether the room sees no vote counts now: blind voting until "Uitslag tonen"."""
+    return bs.hide_votes and not bs.results_shown
+
+
+def room_votes(bs: BrainstormSession) -> Callable[[Idea], int | None]:
+    """An idea's vote count as the room may see it: None while the counts are hidden."""
+    if votes_hidden(bs):
+        return lambda idea: None
+    counts = vote_counts(bs)
+    return lambda idea: counts.get(idea.id, 0)
+
+
 def _votes_on(idea: Idea) -> int:
     return db.session.scalar(select(func.count()).select_from(Vote).filter_by(idea_id=idea.id))
 
@@ -152,7 +168,7 @@ def _live_ideas(bs: BrainstormSession) -> list[Idea]:
 
 def board_for_participant(bs: BrainstormSession, participant: Participant | None) -> list[dict]:
     """The ideas a participant's page shows: the board, or only their own while input is hidden."""
-    counts = vote_counts(bs)
+    votes = room_votes(bs)
     own = participant.id if participant else None
     group = current_group(bs, participant)
     shown = []
@@ -163,7 +179,7 @@ def board_for_participant(bs: BrainstormSession, participant: Participant | None
         if bs.groups_apart and (idea.group_id != group.id if group else idea.group_id is not None):
             continue  # while apart: a group sees only its own board, nobody another group's
         if idea.approved or mine:
-            shown.append(idea.to_public(counts.get(idea.id, 0)))
+            shown.append(idea.to_public(votes(idea)))
     return shown
 
 
@@ -207,7 +223,7 @@ def participant_state(bs: BrainstormSession, participant: Participant) -> dict:
 
 def settings_of(bs: BrainstormSession) -> dict:
     """The session's rules as pages show them."""
-    return {name: getattr(bs, name) for name in SETTINGS}
+    return {name: getattr(bs, name) for name in (*SETTINGS, *SHOWN)}
 
 
 def agenda_item_of(bs: BrainstormSession) -> dict | None:
@@ -285,7 +301,7 @@ def _log_idea(bs: BrainstormSession, idea: Idea, name: str, actor: str) -> list[
     votes = _votes_on(idea)
     events = []
     if not idea.hidden:
-        payload = {"idea": idea.to_public(votes)}
+        payload = {"idea": idea.to_public(None if votes_hidden(bs) else votes)}
         events.append(
             realtime.log_event(bs.id, name, payload, audience=_audience(bs, idea), actor=actor)
         )
@@ -401,7 +417,27 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
         return _resent(_idea_by_client_id(bs, client_id), author, text)
     _commit_and_emit(_log_idea(bs, idea, "idea_added", _participant_actor(author)))
     signals.board_changed.send(bs)
+    _count_arrivals(bs, idea.group)
     return idea
+
+
+def idea_count(bs: BrainstormSession) -> int:
+    """How many vraagstukken are on the board (hidden input: arrived so far)."""
+    return len(visible_ideas(bs))
+
+
+def _count_arrivals(bs: BrainstormSession, group: BreakoutGroup | None) -> None:
+    """Hidden input: every screen sees the number grow (never the texts), once a second."""
+    if phase_of(bs, group) != Phase.HIDDEN_INPUT:
+        return
+    session_id = bs.id
+
+    def send() -> None:
+        session = db.session.get(BrainstormSession, session_id)
+        if session is not None:
+            realtime.emit_ephemeral(session_id, "idea_count", {"count": idea_count(session)})
+
+    run_later_once(("idea-count", session_id), current_app.config["PRESENCE_DELAY"], send)
 
 
 def add_ideas_from_elsewhere(
@@ -495,6 +531,7 @@ def withdraw_idea(bs: BrainstormSession, participant: Participant, idea_id: obje
     idea.withdrawn_at = utcnow()
     db.session.execute(delete(Vote).filter_by(idea_id=idea.id))
     _commit_and_emit(events)
+    _count_arrivals(bs, idea.group)
     return idea
 
 
@@ -520,7 +557,8 @@ def _vote_result(bs: BrainstormSession, participant: Participant) -> dict:
 
 def _log_votes(bs: BrainstormSession, idea: Idea, actor: str) -> list[SessionEvent]:
     payload = {"idea_id": idea.id, "votes": _votes_on(idea)}
-    audience = _audience(bs, idea)
+    # Blind voting: only the facilitators follow the counts until the result is shown.
+    audience = FACILITATORS if votes_hidden(bs) else _audience(bs, idea)
     events = [realtime.log_event(bs.id, "votes_changed", payload, audience=audience, actor=actor)]
     if audience != EVERYONE:
         events.append(
@@ -590,12 +628,18 @@ def set_phase(
     actor = _user_actor(user)
     events = []
     revealing = bs.phase == Phase.HIDDEN_INPUT and new != Phase.HIDDEN_INPUT
+    # A new round of voting starts blind again (when counts are hidden while voting).
+    blind_again = new == Phase.VOTING and bs.phase != Phase.VOTING and bs.results_shown
     bs.phase = new
     bs.agenda_item = item
     if revealing:
-        counts = vote_counts(bs)
-        ideas = [idea.to_public(counts.get(idea.id, 0)) for idea in visible_ideas(bs)]
+        votes = room_votes(bs)
+        ideas = [idea.to_public(votes(idea)) for idea in visible_ideas(bs)]
         events.append(realtime.log_event(bs.id, "ideas_revealed", {"ideas": ideas}, actor=actor))
+    if blind_again:
+        bs.results_shown = False
+        settings = {"settings": settings_of(bs)}
+        events.append(realtime.log_event(bs.id, "settings_changed", settings, actor=actor))
     payload = {"phase": new.value, "agenda_item": agenda_item_of(bs)}
     events.append(realtime.log_event(bs.id, "phase_changed", payload, actor=actor))
     if clocks.outlived(bs, new):
@@ -634,17 +678,20 @@ def update_settings(bs: BrainstormSession, user: User, changes: dict) -> dict:
         low, high = VOTE_BUDGET_RANGE
         message = _("Het aantal stemmen ligt tussen %(low)d en %(high)d.", low=low, high=high)
         values["vote_budget"] = _bounded_int(changes["vote_budget"], low, high, message)
-    for flag in ("vote_stacking", "premoderation"):
+    for flag in ("vote_stacking", "premoderation", "hide_votes"):
         if flag in changes:
             if not isinstance(changes[flag], bool):
                 raise InputError(_("Kies aan of uit."))
             values[flag] = changes[flag]
+    was_hidden = votes_hidden(bs)
     for name, value in values.items():
         setattr(bs, name, value)
     event = realtime.log_event(
         bs.id, "settings_changed", {"settings": settings_of(bs)}, actor=_user_actor(user)
     )
     _commit_and_emit([event])
+    if votes_hidden(bs) != was_hidden:
+        signals.votes_visibility_changed.send(bs)
     return settings_of(bs)
 
 
@@ -1177,11 +1224,9 @@ def set_group_phase(
     events = []
     if group.phase == Phase.HIDDEN_INPUT and new != Phase.HIDDEN_INPUT:
         group.phase = new
-        counts = vote_counts(bs)
+        votes = room_votes(bs)
         ideas = [
-            idea.to_public(counts.get(idea.id, 0))
-            for idea in visible_ideas(bs)
-            if idea.group_id == group.id
+            idea.to_public(votes(idea)) for idea in visible_ideas(bs) if idea.group_id == group.id
         ]
         payload = {"ideas": ideas, "group_id": group.id}
         events += _log_to_group(bs, group, "ideas_revealed", payload, who)
@@ -1245,8 +1290,8 @@ def return_to_plenary(bs: BrainstormSession, user: User) -> BrainstormSession:
         group.active = False
     bs.groups_apart = False
     db.session.flush()
-    counts = vote_counts(bs)
-    ideas = [idea.to_public(counts.get(idea.id, 0)) for idea in visible_ideas(bs)]
+    votes = room_votes(bs)
+    ideas = [idea.to_public(votes(idea)) for idea in visible_ideas(bs)]
     actor = _user_actor(user)
     returned = realtime.log_event(bs.id, "groups_returned", {"ideas": ideas}, actor=actor)
     _commit_and_emit([returned, _log_groups(bs, actor)])

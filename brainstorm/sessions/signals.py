@@ -13,3 +13,6 @@ _signals = Namespace()
 board_changed = _signals.signal("board-changed")
 # sender: the BrainstormSession, after its breakout groups came back to the plenary.
 groups_returned = _signals.signal("groups-returned")
+# sender: the BrainstormSession, after vote counts became visible to the room or hidden again
+# by a setting (the workspace sends the totals of ideas and clusters together).
+votes_visibility_changed = _signals.signal("votes-visibility-changed")

@@ -98,6 +98,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
         "agenda_item": services.agenda_item_of(bs),
         "timer": services.timer_of(bs),
         "presence": presence.store().count(bs.id),
+        "idea_count": services.idea_count(bs),  # a number only: hidden input shows it growing
         "groups": {"apart": bs.groups_apart, "rule": bs.split_rule},
         "me": None,
     }
@@ -217,6 +218,7 @@ class Settings(Payload):
     vote_budget: whole(*VOTE_BUDGET_RANGE) = None
     vote_stacking: bool = None
     premoderation: bool = None
+    hide_votes: bool = None
 
 
 @socketio.on("update_settings")

@@ -39,7 +39,7 @@ from brainstorm.sessions.forms import JoinForm, ResetForm
 from brainstorm.sessions.models import BrainstormSession, Phase
 from brainstorm.sessions.privacy import participant_data
 from brainstorm.timeutil import to_local
-from brainstorm.workspace.services import board_by_cluster
+from brainstorm.workspace.services import results_of
 
 bp = Blueprint("sessions", __name__)
 
@@ -105,12 +105,9 @@ def results(code: str):
     if participant is not None and services.others_kept_from(bs, participant):
         # Hidden input, not yet revealed: the participant's own ideas, as in the room.
         mine = [idea["text"] for idea in services.board_for_participant(bs, participant)]
-        return render_template(
-            "sessions/results.html", bs=bs, clusters=[], unclustered=mine, only_mine=True
-        )
-    clusters, unclustered = board_by_cluster(bs)
+        return render_template("sessions/results.html", bs=bs, mine=mine)
     return render_template(
-        "sessions/results.html", bs=bs, clusters=clusters, unclustered=unclustered
+        "sessions/results.html", bs=bs, **results_of(bs, staff=participant is None)
     )
 
 

@@ -37,6 +37,8 @@ class Cluster(db.Model):
     )
     key: Mapped[str] = mapped_column(String(20))  # the engine's stable identity across runs
     title: Mapped[str] = mapped_column(String(120), default="")
+    # A phrase its members carry, kept up to date with them; the label until someone names it.
+    suggested_title: Mapped[str] = mapped_column(String(120), default="")
     terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
     locked: Mapped[bool] = mapped_column(default=False)  # members and title survive re-runs
@@ -51,8 +53,8 @@ class Cluster(db.Model):
 
     @property
     def label(self) -> str:
-        """The facilitator's title, or the engine's top terms until there is one."""
-        return self.title or ", ".join(self.terms[:3])
+        """The facilitator's title, else the suggested one (the engine's terms only before any)."""
+        return self.title or self.suggested_title or ", ".join(self.terms[:3])
 
     @property
     def shaped(self) -> bool:

@@ -19,14 +19,20 @@ from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
 from brainstorm.background import run_blocking, run_later_once
-from brainstorm.clustering import Clustering, assign, cluster, similar_groups
+from brainstorm.clustering import Clustering, assign, cluster, similar_groups, theme_titles
 from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
 from brainstorm.sessions import signals
 from brainstorm.sessions.models import BrainstormSession, BreakoutGroup, Idea, Participant, Phase
-from brainstorm.sessions.services import current_group, phase_of
+from brainstorm.sessions.services import (
+    current_group,
+    phase_of,
+    settings_of,
+    vote_counts,
+    votes_hidden,
+)
 from brainstorm.timeutil import utcnow
 from brainstorm.workspace.models import (
     DEEPENING_MAX,
@@ -144,13 +150,14 @@ def cluster_votes(bs: BrainstormSession) -> dict[int, int]:
 # --- what screens receive -------------------------------------------------------------------
 
 
-def suggested_titles(terms: Sequence[str], representative: str = "") -> list[str]:
-    """A few titles to start from: the top terms as a phrase, and a short central idea."""
-    titles = []
+def suggested_titles(c: Cluster, representative: str = "") -> list[str]:
+    """A few titles to start from: the phrase its members carry, the top terms, a central idea."""
+    terms = c.terms
+    titles = [c.suggested_title] if c.suggested_title else []
     if terms:
         titles.append(terms[0][:1].upper() + terms[0][1:])
     if len(terms) >= 2:
-        titles.append(f"{titles[0]} en {terms[1]}")
+        titles.append(f"{terms[0][:1].upper() + terms[0][1:]} en {terms[1]}")
     if representative and len(representative) <= 80:
         titles.append(representative.rstrip("?.!"))
     return list(dict.fromkeys(titles))
@@ -161,7 +168,7 @@ def _cluster_public(
     scope: str,
     ideas: list[Idea],
     places: dict[int, ClusterMember],
-    votes: int,
+    votes: int | None,
     origin: BreakoutGroup | None,
 ) -> dict:
     representative = next((i.text for i in ideas if i.id == c.representative_idea_id), "")
@@ -171,7 +178,8 @@ def _cluster_public(
         "title": c.title,
         "label": c.label,
         "terms": c.terms,
-        "suggested_titles": suggested_titles(c.terms, representative),
+        "suggested_title": c.suggested_title,
+        "suggested_titles": suggested_titles(c, representative),
         "position": c.position,
         "locked": c.locked,
         "origin": {"id": origin.id, "name": origin.name} if origin else None,
@@ -193,7 +201,8 @@ def scope_payload(bs: BrainstormSession, scope: str, *, coords: bool = False) ->
     by_id = {idea.id: idea for idea in ideas}
     places = _places(ideas)
     clusters = scope_clusters(bs, scope)
-    votes = cluster_votes(bs)
+    # Blind voting: the counts travel apart, to the facilitators only (see _vote_totals).
+    votes = {} if votes_hidden(bs) else cluster_votes(bs)
     origins = {c.group_id for c in clusters if c.group_id}
     groups = {
         g.id: g
@@ -207,7 +216,7 @@ def scope_payload(bs: BrainstormSession, scope: str, *, coords: bool = False) ->
     run = _last_run(bs, scope)
     result = run.result if run else {}
     public = [
-        _cluster_public(c, scope, members[c.id], places, votes.get(c.id, 0), groups.get(c.group_id))
+        _cluster_public(c, scope, members[c.id], places, votes.get(c.id), groups.get(c.group_id))
         for c in clusters
     ]
     for index, item in enumerate(public):
@@ -219,6 +228,7 @@ def scope_payload(bs: BrainstormSession, scope: str, *, coords: bool = False) ->
         "duplicates": [pair for pair in result.get("duplicates", []) if set(pair) <= by_id.keys()],
         "outliers": [i for i in result.get("outliers", []) if i in by_id],
         "merge_suggestions": _merge_suggestions(clusters, members),
+        "k": run.k if run else None,  # what the last run made, for the k control
     }
     if coords:
         payload["coords"] = {
@@ -246,7 +256,13 @@ def _last_run(bs: BrainstormSession, scope: str) -> ClusteringRun | None:
 
 
 def workspace_snapshot(bs: BrainstormSession, scopes: Sequence[str], *, log: bool) -> dict:
-    """The clusters and workspace state of these scopes, for a (re)connecting screen."""
+    """The clusters and workspace state of these scopes, for a (re)connecting screen.
+
+    With `log` the screen is a facilitator's: it also gets the change log and the vote totals;
+    any other screen gets no clusters while they are the facilitator's draft.
+    """
+    if not log and not bs.themes_shown:
+        scopes = []
     payloads = {scope: scope_payload(bs, scope, coords=True) for scope in scopes}
     workspace: dict = {
         "scopes": {
@@ -259,6 +275,7 @@ def workspace_snapshot(bs: BrainstormSession, scopes: Sequence[str], *, log: boo
     }
     if log:
         workspace["log"] = change_log(bs)
+        workspace["totals"] = _vote_totals(bs)
     return {
         "clusters": [c for payload in payloads.values() for c in payload["clusters"]],
         "workspace": workspace,
@@ -307,8 +324,12 @@ def _broadcast(
     text: str = "",
     *,
     coords: bool = False,
+    first: Sequence[SessionEvent] = (),
 ) -> None:
-    """Commit, then send each scope's clusters to its audiences with what changed."""
+    """Commit, then send each scope's clusters to its audiences with what changed.
+
+    `first` are events of the same change that pages must handle before the clusters.
+    """
     change = {
         "action": action,
         "by": _actor_name(actor),
@@ -316,10 +337,11 @@ def _broadcast(
         "at": utcnow().isoformat(),
     }
     actor_id = f"user:{actor.id}" if actor else "system"
-    events = []
+    events = list(first)
     can_undo = _can_undo(bs)
     groups = _active_groups(bs)
     for scope in dict.fromkeys(scopes):
+        _retitle(bs, scope)
         group = groups.get(_group_id(scope) or 0)
         payload = {
             **scope_payload(bs, scope, coords=coords),
@@ -327,13 +349,45 @@ def _broadcast(
             "change": {**change, "scope": scope, "group": group.name if group else None},
             "can_undo": can_undo,
         }
-        for audience in _audiences(scope):
+        for audience in _room_audiences(bs, scope):
             events.append(
                 realtime.log_event(
                     bs.id, "clusters_updated", payload, audience=audience, actor=actor_id
                 )
             )
+    if votes_hidden(bs) and cluster_votes(bs):
+        # Merges and deletions move dots: the console's counts follow (the room's stay hidden).
+        totals = _vote_totals(bs)
+        events.append(
+            realtime.log_event(bs.id, "vote_totals", totals, audience=FACILITATORS, actor=actor_id)
+        )
     realtime.commit_and_emit(events)
+
+
+def _room_audiences(bs: BrainstormSession, scope: str) -> list[str]:
+    """Who receives a scope's clusters: its audiences once shown, the facilitators before."""
+    return _audiences(scope) if bs.themes_shown else [FACILITATORS]
+
+
+def _retitle(bs: BrainstormSession, scope: str) -> None:
+    """Give every cluster of the scope the phrase its members carry now."""
+    clusters = scope_clusters(bs, scope)
+    if not clusters:
+        return
+    members = members_by_cluster(bs)
+    session = [idea.text for idea in scope_ideas(bs, scope)]
+    themes = [[idea.text for idea in members.get(c.id, [])] for c in clusters]
+    for c, title in zip(clusters, theme_titles(themes, session), strict=True):
+        if c.suggested_title != title[:TITLE_MAX]:
+            c.suggested_title = title[:TITLE_MAX]
+
+
+def _vote_totals(bs: BrainstormSession) -> dict:
+    """Every count at once: dots per idea and per cluster id."""
+    return {
+        "ideas": {str(i): n for i, n in vote_counts(bs).items()},
+        "clusters": {str(c): n for c, n in cluster_votes(bs).items()},
+    }
 
 
 # --- undo -----------------------------------------------------------------------------------
@@ -426,6 +480,8 @@ def action_label(action: str) -> str:
         "undo": _("ongedaan maken"),
         "assign_new": _("nieuwe vraagstukken ingedeeld"),
         "return": _("groepen terug in de plenaire sessie"),
+        "show": _("getoond aan de zaal"),
+        "hide": _("verborgen voor de zaal"),
     }.get(action, action)
 
 
@@ -454,7 +510,7 @@ def run_clustering(
     for each in scopes:
         realtime.emit_to(
             bs.id,
-            [*_audiences(each), FACILITATORS],
+            [*_room_audiences(bs, each), FACILITATORS],
             "clustering_started",
             {"scope": each, "by": _actor_name(actor)},
         )
@@ -934,6 +990,44 @@ def groups_returned(bs: BrainstormSession) -> None:
         _broadcast(bs, [PLENARY], None, "return", coords=False)
 
 
+# --- what the room is shown --------------------------------------------------------------
+
+
+def show_themes(bs: BrainstormSession, actor: User, shown: bool) -> None:
+    """ "Toon aan de zaal": the clusters leave the facilitator's draft (or go back into it)."""
+    if bs.themes_shown == shown:
+        return
+    bs.themes_shown = shown
+    # Pages learn it from the settings first: hiding clears their themes, showing is followed
+    # by each scope's clusters (to the facilitators only when hidden: the log line).
+    settings = realtime.log_event(
+        bs.id, "settings_changed", {"settings": settings_of(bs)}, actor=f"user:{actor.id}"
+    )
+    scopes = scopes_of(bs) if shown else [PLENARY]
+    _broadcast(bs, scopes, actor, "show" if shown else "hide", coords=True, first=[settings])
+
+
+def show_results(bs: BrainstormSession, actor: User, shown: bool) -> None:
+    """ "Uitslag tonen": the counts and the ranking go to the room (or are taken down again)."""
+    if bs.results_shown == shown:
+        return
+    bs.results_shown = shown
+    actor_id = f"user:{actor.id}"
+    events = [
+        realtime.log_event(bs.id, "settings_changed", {"settings": settings_of(bs)}, actor=actor_id)
+    ]
+    if not votes_hidden(bs):
+        events.append(realtime.log_event(bs.id, "vote_totals", _vote_totals(bs), actor=actor_id))
+    realtime.commit_and_emit(events)
+
+
+@signals.votes_visibility_changed.connect
+def _on_votes_visibility(bs: BrainstormSession, **_extra) -> None:
+    # The setting changed after voting began: the room gets the counts it may now see.
+    if not votes_hidden(bs):
+        realtime.commit_and_emit([realtime.log_event(bs.id, "vote_totals", _vote_totals(bs))])
+
+
 # --- participants voting on clusters ------------------------------------------------------
 
 
@@ -942,6 +1036,8 @@ def _votable(bs: BrainstormSession, participant: Participant, cluster_id: object
     scope = _scope_of_cluster(bs, row)
     if scope not in viewer_scopes(bs, participant):
         raise NotFound(_("Dit cluster bestaat niet (meer)."))
+    if not bs.themes_shown:
+        raise NotFound(_("De thema's zijn nog niet getoond."))
     if phase_of(bs, current_group(bs, participant)) != Phase.VOTING:
         raise PhaseClosed(_("Stemmen is nu niet open."))
     return row
@@ -997,23 +1093,50 @@ def _after_vote(bs: BrainstormSession, participant: Participant, row: Cluster) -
     scope = _scope_of_cluster(bs, row)
     actor = f"participant:{participant.id}"
     payload = {"cluster_id": row.id, "votes": votes}
+    # Blind voting: the count goes to the facilitators only until the result is shown.
+    audiences = [FACILITATORS] if votes_hidden(bs) else _audiences(scope)
     realtime.commit_and_emit(
         realtime.log_event(bs.id, "cluster_votes", payload, audience=audience, actor=actor)
-        for audience in _audiences(scope)
+        for audience in audiences
     )
-    return {"votes": votes, "votes_left": cluster_votes_left(bs, participant)}
+    left = cluster_votes_left(bs, participant)
+    return {"votes": None if votes_hidden(bs) else votes, "votes_left": left}
 
 
 # --- after the session --------------------------------------------------------------------
 
 
-def board_by_cluster(bs: BrainstormSession) -> tuple[list[dict], list[str]]:
-    """The results as read after the session: themes in order with their texts, then the rest."""
-    members = members_by_cluster(bs)
+RANKING_SIZE = 10
+
+
+def results_of(bs: BrainstormSession, *, staff: bool) -> dict:
+    """The results as read after the session: the ranking, themes in order, then the rest.
+
+    The room sees counts only once they are visible and themes only once shown; staff see all.
+    """
+    counts = {} if votes_hidden(bs) and not staff else vote_counts(bs)
+    theme_votes = {} if votes_hidden(bs) and not staff else cluster_votes(bs)
+    members = members_by_cluster(bs) if bs.themes_shown or staff else {}
+
+    def idea_row(idea: Idea) -> dict:
+        return {"text": idea.text, "votes": counts.get(idea.id, 0)}
+
     themes = [
-        {"label": c.label, "ideas": [idea.text for idea in members.get(c.id, [])]}
+        {
+            "label": c.label,
+            "votes": theme_votes.get(c.id, 0),
+            "ideas": sorted((idea_row(i) for i in members[c.id]), key=lambda row: -row["votes"]),
+        }
         for c in ordered_clusters(bs)
+        if members.get(c.id)
     ]
     clustered = {idea.id for ideas in members.values() for idea in ideas}
-    rest = [idea.text for idea in scope_ideas(bs, PLENARY) if idea.id not in clustered]
-    return [theme for theme in themes if theme["ideas"]], rest
+    board = scope_ideas(bs, PLENARY)
+    top_ideas = sorted((idea_row(i) for i in board if counts.get(i.id)), key=lambda r: -r["votes"])
+    top_themes = sorted((t for t in themes if t["votes"]), key=lambda t: -t["votes"])
+    return {
+        "themes": themes,
+        "rest": [idea_row(i) for i in board if i.id not in clustered],
+        "counts_shown": bool(counts) or not votes_hidden(bs),
+        "ranking": {"ideas": top_ideas[:RANKING_SIZE], "themes": top_themes[:RANKING_SIZE]},
+    }

@@ -227,6 +227,28 @@ def on_undo_workspace(user: User, bs: BrainstormSession, payload: Nothing) -> di
     return {"ok": True, "undone": services.undo(bs, user)}
 
 
+class Shown(Payload):
+    """Show to the room (true) or take back (false)."""
+
+    shown: bool
+
+
+@socketio.on("show_themes")
+@allow("facilitator_of_event", payload=Shown)
+def on_show_themes(user: User, bs: BrainstormSession, payload: Shown) -> dict:
+    """ "Toon aan de zaal": the clusters reach presenter and phones, or go back to the draft."""
+    services.show_themes(bs, user, payload.shown)
+    return {"ok": True}
+
+
+@socketio.on("show_results")
+@allow("facilitator_of_event", payload=Shown)
+def on_show_results(user: User, bs: BrainstormSession, payload: Shown) -> dict:
+    """ "Uitslag tonen": the vote counts and the ranking reach presenter and phones."""
+    services.show_results(bs, user, payload.shown)
+    return {"ok": True}
+
+
 @socketio.on("vote_cluster")
 @limits.VOTES
 @allow("participant", payload=OneCluster)

@@ -13,6 +13,7 @@ import { ideaChanged, renderAllIdeas } from "./facilitate/board.js";
 import {
   applyClusterVotes,
   applyClusters,
+  applyVoteTotals,
   applyWorkspaceSnapshot,
   dropGroupScopes,
   renderClustersSoon,
@@ -32,6 +33,7 @@ import {
   updateGroup,
 } from "./facilitate/groups.js";
 import { renderJoined } from "./facilitate/cockpit.js";
+import { renderShowing } from "./facilitate/showing.js";
 
 onEvents(onEvent);
 initPollConsole({ root: $("poll-console"), send: (command, payload) => live.send(command, payload), strings });
@@ -53,9 +55,7 @@ function onEvent(name, data) {
       // The public form (no hidden, pending, author): merged into what the console knows;
       // an idea_moderated with the full state follows.
       const idea = ideaOf(data);
-      if (idea?.id !== undefined && live.fresh(`idea:${idea.id}`, data.seq)) {
-        upsert({ ...state.ideas.get(String(idea.id)), ...idea }, data.seq);
-      }
+      if (idea?.id !== undefined && live.fresh(`idea:${idea.id}`, data.seq)) upsert(withCounts(idea), data.seq);
       break;
     }
     case "idea_removed":
@@ -63,7 +63,7 @@ function onEvent(name, data) {
       break;
     case "ideas_revealed":
       for (const idea of data.ideas ?? []) {
-        if (live.fresh(`idea:${idea.id}`, data.seq)) upsert({ ...state.ideas.get(String(idea.id)), ...idea }, data.seq);
+        if (live.fresh(`idea:${idea.id}`, data.seq)) upsert(withCounts(idea), data.seq);
       }
       break;
     case "votes_changed": {
@@ -80,6 +80,7 @@ function onEvent(name, data) {
         state.phase = data.phase ?? state.phase;
         state.agenda = data.agenda_item ?? null;
         renderPhase();
+        renderShowing();
         renderAllIdeas();
       }
       break;
@@ -87,7 +88,12 @@ function onEvent(name, data) {
       if (live.fresh("settings", data.seq)) {
         state.settings = data.settings ?? {};
         fillSettings();
+        renderShowing();
       }
+      break;
+    case "vote_totals":
+      applyVoteTotals(data);
+      renderAllIdeas();
       break;
     case "timer_changed":
       if (live.fresh("timer", data.seq)) countdown.set(data.timer);
@@ -133,7 +139,7 @@ function onEvent(name, data) {
         // The public form: merged into what the console knows (author, hidden…).
         for (const idea of data.ideas ?? []) {
           const id = String(idea.id);
-          if (live.fresh(`idea:${id}`, data.seq)) state.ideas.set(id, { ...state.ideas.get(id), ...idea });
+          if (live.fresh(`idea:${id}`, data.seq)) state.ideas.set(id, withCounts(idea));
         }
         state.apart = false;
         state.groups = [];
@@ -180,10 +186,18 @@ function applySnapshot(data) {
   state.settingsDirty = false;
   fillSettings();
   renderPhase();
+  renderShowing();
   renderPresence();
   renderAllIdeas();
   renderWorkspace();
   if (state.agenda) agendaSelect.value = String(state.agenda.id);
+}
+
+// The public form of an idea, merged into what the console knows: author, hidden and, during
+// blind voting (votes: null), the count only the console sees.
+function withCounts(idea) {
+  const old = state.ideas.get(String(idea.id));
+  return { ...old, ...idea, votes: idea.votes ?? old?.votes ?? 0 };
 }
 
 function upsert(idea, seq) {

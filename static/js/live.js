@@ -351,6 +351,29 @@ export function clusterItems(clusters, ideas, { heading = "h3" } = {}) {
   );
 }
 
+// A ranked result as horizontal bars (phone and projector): rows of {label, votes}, most first.
+// The bar is a <meter> (no inline style under the CSP); the count is said in words beside it.
+export function rankingList(rows, limit) {
+  const ranked = rows
+    .filter((row) => (row.votes ?? 0) > 0)
+    .sort((a, b) => b.votes - a.votes)
+    .slice(0, limit);
+  const most = ranked[0]?.votes ?? 1;
+  return h(
+    "ol",
+    { class: "ranking" },
+    ranked.map((row) =>
+      h(
+        "li",
+        {},
+        h("span", { class: "ranking-label", text: row.label }),
+        h("meter", { class: "ranking-bar", min: 0, max: most, value: row.votes, "aria-hidden": "true" }),
+        h("span", { class: "ranking-count", text: tn("votes", row.votes) }),
+      ),
+    ),
+  );
+}
+
 // Coalesces many changes into one render shortly after the last event of a burst.
 export function scheduler(run, delay = 16) {
   let handle = 0;

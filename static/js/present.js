@@ -10,6 +10,7 @@ import {
   Countdown,
   KeyedList,
   agendaTimes,
+  rankingList,
   announcer,
   byBoardOrder,
   connectSession,
@@ -42,6 +43,7 @@ const state = {
   apart: false,
   groups: [], // while apart: [{id, name, members, ideas, phase}]
   spotlight: null, // {id, name}: only that group's ideas (null: everything)
+  settings: {}, // themes_shown, hide_votes, results_shown: what the room may see
   arrivals: null, // how many ideas came in, as the server counts them (null: not told)
 };
 
@@ -75,6 +77,7 @@ function onEvent(name, data) {
       state.agenda = data.agenda_item ?? null;
       state.ideas = new Map((data.ideas ?? []).filter(showable).map((idea) => [String(idea.id), idea]));
       state.clusters = data.clusters ?? [];
+      state.settings = data.settings ?? {};
       state.unassigned = new Map(
         Object.entries(data.workspace?.scopes ?? {}).map(([scope, info]) => [scope, new Set((info?.unassigned ?? []).map(String))]),
       );
@@ -142,6 +145,16 @@ function onEvent(name, data) {
     case "timer_changed":
       if (live.fresh("timer", data.seq)) countdown.set(data.timer);
       break;
+    case "settings_changed":
+      if (live.fresh("settings", data.seq)) applySettings(data.settings ?? {});
+      break;
+    case "vote_totals":
+      if (live.fresh("vote-totals", data.seq)) {
+        for (const [id, idea] of state.ideas) state.ideas.set(id, { ...idea, votes: data.ideas?.[id] ?? 0 });
+        state.clusters = state.clusters.map((cluster) => ({ ...cluster, votes: data.clusters?.[String(cluster.id)] ?? 0 }));
+        renderAll();
+      }
+      break;
     case "clusters_updated":
       applyClusters(data);
       break;
@@ -172,6 +185,21 @@ function onEvent(name, data) {
       break;
   }
 }
+
+// Themes taken back into the facilitator's draft leave the wall; blind voting again (a new round,
+// or the result taken down): the counts are unknown, not zero.
+function applySettings(settings) {
+  const wasBlind = countsHidden();
+  state.settings = settings;
+  if (!settings.themes_shown) state.clusters = [];
+  if (countsHidden() && !wasBlind) {
+    for (const [id, idea] of state.ideas) state.ideas.set(id, { ...idea, votes: null });
+    state.clusters = state.clusters.map((cluster) => ({ ...cluster, votes: null }));
+  }
+  renderAll();
+}
+
+const countsHidden = () => Boolean(state.settings.hide_votes) && !state.settings.results_shown;
 
 function upsert(idea, seq) {
   const id = String(idea.id);
@@ -306,7 +334,7 @@ function renderThemes(list, shownIdeas, spot) {
     if (!clustered.has(id)) (nowhere.has(id) ? fitsNowhere : open).push(idea);
   }
   // Vote counts on every card or on none, so the cards line up.
-  const withVotes = showVotes() || list.some((cluster) => (cluster.votes ?? 0) > 0);
+  const withVotes = !countsHidden() && (showVotes() || list.some((cluster) => (cluster.votes ?? 0) > 0));
   // Each card with a key, so a page of cards keeps its place while the themes change.
   const cards = list.map((cluster) => ({
     key: `theme:${cluster.id}`,
@@ -568,8 +596,9 @@ function renderAll() {
   renderBoard();
 }
 
+// Counts while voting and after, unless voting is blind and the result is not shown yet.
 function showVotes() {
-  return state.phase === "voting" || state.phase === "closed";
+  return (state.phase === "voting" || state.phase === "closed" || Boolean(state.settings.results_shown)) && !countsHidden();
 }
 
 function renderIdea(idea, body, li) {
@@ -593,8 +622,8 @@ function renderIdea(idea, body, li) {
 function order() {
   const spot = state.spotlight;
   const ideas = [...state.ideas.values()].filter((idea) => !spot || idea.group?.id === spot.id);
-  if (state.phase === "closed") {
-    // After the session: most votes first (pinned still on top).
+  if (state.phase === "closed" || (state.settings.results_shown && !countsHidden())) {
+    // The result shown, or after the session: most votes first (pinned still on top).
     return ideas.sort((a, b) => Boolean(b.pinned) - Boolean(a.pinned) || (b.votes ?? 0) - (a.votes ?? 0) || byBoardOrder(a, b));
   }
   return ideas.sort(byBoardOrder);
@@ -609,6 +638,7 @@ function renderBoard() {
   const shown = order();
   const count = shown.length;
   const hiddenInput = state.phase === "hidden_input" && !apart && !spot;
+  renderResult(apart || hiddenInput);
   // The themes take the wall once there are any (in a spotlight: that group's), ideas otherwise.
   const themes = apart || hiddenInput ? [] : wallThemes(spot);
   const clustersView = themes.length > 0;
@@ -676,6 +706,34 @@ function fitBoard(shown, marked) {
 
 // Until the first idea (and while no poll or groups hold the wall) the join code and QR are
 // what the room needs: large, in the middle. With the first idea they go back to the side.
+// "Uitslag tonen": the themes and the ideas with the most votes as bars, large, on the wall
+// (a live poll still goes first); the board behind it is ordered by votes meanwhile.
+const RESULT_THEMES = 6;
+const RESULT_IDEAS = 5;
+
+function renderResult(elsewhere) {
+  const stage = $("result-stage");
+  const content = $("present-content");
+  const on = Boolean(state.settings.results_shown) && !countsHidden() && !elsewhere;
+  stage.hidden = !on;
+  if (!on) {
+    if (content.dataset.view === "result") delete content.dataset.view;
+    return;
+  }
+  if (content.dataset.view !== "poll") content.dataset.view = "result";
+  const themes = wallThemes(state.spotlight).map((cluster) => ({
+    label: cluster.label || cluster.title || (cluster.terms ?? []).join(", "),
+    votes: cluster.votes ?? 0,
+  }));
+  const ideas = [...state.ideas.values()].map((idea) => ({ label: idea.text, votes: idea.votes ?? 0 }));
+  const voted = (rows) => rows.some((row) => row.votes > 0);
+  $("result-themes").hidden = !voted(themes);
+  $("result-ideas").hidden = !voted(ideas);
+  $("result-themes-list").replaceChildren(rankingList(themes, RESULT_THEMES));
+  $("result-ideas-list").replaceChildren(rankingList(ideas, RESULT_IDEAS));
+  $("result-none").hidden = voted(themes) || voted(ideas);
+}
+
 function renderLobby() {
   root.classList.toggle("present-lobby", lobby && $("present-content").dataset.view !== "poll");
 }
@@ -749,7 +807,7 @@ function renderPhase() {
 }
 
 function renderPresence() {
-  $("presence").textContent = state.presence === null ? "" : tn("participants", state.presence);
+  $("presence").textContent = state.presence === null ? "" : tn("connected", state.presence);
 }
 
 renderPhase();

@@ -26,6 +26,7 @@ import {
   setSettings,
   showTimer,
 } from "./room/phase.js";
+import { applyVoteTotals, renderResults } from "./room/results.js";
 
 initPollRoom({ root: $("polls"), news: $("poll-news"), send: (command, payload) => live.send(command, payload) });
 onEvents(onEvent);
@@ -55,7 +56,16 @@ function onEvent(name, data) {
       }
       break;
     case "votes_changed":
-      if (live.fresh(`votes:${data.idea_id}`, data.seq)) setVotes(data.idea_id, data.votes);
+      if (live.fresh(`votes:${data.idea_id}`, data.seq)) {
+        setVotes(data.idea_id, data.votes);
+        renderResults();
+      }
+      break;
+    case "vote_totals":
+      if (live.fresh("vote-totals", data.seq)) {
+        applyVoteTotals(data);
+        renderAll();
+      }
       break;
     case "phase_changed":
       if (live.fresh("phase", data.seq)) {
@@ -101,7 +111,10 @@ function onEvent(name, data) {
       applyClusters(data);
       break;
     case "cluster_votes":
-      if (live.fresh(`cluster-votes:${data.cluster_id}`, data.seq)) setClusterVotes(data.cluster_id, data.votes);
+      if (live.fresh(`cluster-votes:${data.cluster_id}`, data.seq)) {
+        setClusterVotes(data.cluster_id, data.votes);
+        renderResults();
+      }
       break;
     case "presence":
       state.presence = presenceOf(data);

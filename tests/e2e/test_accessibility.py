@@ -19,7 +19,7 @@ from brainstorm import create_app
 from brainstorm.timeutil import utcnow
 from tests.e2e.conftest import Server
 from tests.e2e.test_live_browser import join_by_code
-from tests.e2e.test_session_browser import log_in, open_tab
+from tests.e2e.test_session_browser import log_in, open_tab, send
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -205,6 +205,9 @@ def console(site, browser):
     button.click()
     expect(button).not_to_have_attribute("aria-busy", "true", timeout=30_000)
     expect(page.locator("#cluster-status")).to_have_text(re.compile(r"^Geclusterd in \d+ clusters"))
+    assert_accessible(page, "console (clusters still a draft)")
+    page.get_by_role("button", name="Toon thema's aan de zaal").click()
+    expect(page.get_by_role("button", name="Thema's verbergen voor de zaal")).to_be_visible()
     yield page
     context.close()
 
@@ -362,6 +365,43 @@ def test_presenter(site, console, new_page):
     expect(screen.locator("#status")).to_have_text("Verbonden")
     expect(screen.locator("#clusters > li").first).to_be_visible()
     assert_accessible(screen, "presenter")
+
+
+def test_cockpit_badges_and_the_shown_result(site, console, new_page):
+    """The states that appear only live: the bar's badges, the phone's and the wall's result."""
+    phone = new_page()
+    join_by_code(phone, site, "Eva")
+    set_phase(console, "Invoer open")
+    open_tab(console, "Clusters")
+    send(phone, "Hoe houden we de werkplekbegeleider op school?")
+    expect(console.locator("#new-badge")).to_be_visible()
+    assert_accessible(console, "console with the new-ideas badge")
+
+    open_tab(console, "Instellingen")
+    console.get_by_label("Vraagstukken eerst goedkeuren").check()
+    console.get_by_role("button", name="Instellingen opslaan").click()
+    expect(console.locator("#settings-feedback")).to_have_text("Opgeslagen")
+    send(phone, "Wie betaalt de inductie van starters?")
+    expect(console.locator("#pending-badge")).to_be_visible()
+    assert_accessible(console, "console with the approval badge")
+    console.get_by_label("Vraagstukken eerst goedkeuren").uncheck()
+    console.get_by_role("button", name="Instellingen opslaan").click()
+
+    set_phase(console, "Stemmen")
+    expect(phone.locator("#votes-hidden")).to_be_visible()
+    assert_accessible(phone, "participant room (blind voting)")
+    phone.locator("#ideas li").first.get_by_role("button", name="Stem", exact=True).click()
+    console.get_by_role("button", name="Uitslag tonen").click()
+    expect(phone.locator("#result-box .ranking li").first).to_be_visible()
+    assert_accessible(phone, "participant room (result shown)")
+    screen = staff_page(new_page, console)
+    screen.set_viewport_size({"width": 1366, "height": 768})
+    screen.goto(f"{site['url']}/sessions/{site['session_id']}/present")
+    expect(screen.locator("#result-stage .ranking li").first).to_be_visible()
+    assert_accessible(screen, "presenter (result shown)")
+    console.get_by_role("button", name="Uitslag verbergen").click()
+    expect(screen.locator("#result-stage")).to_be_hidden()
+    set_phase(console, "Invoer open")
 
 
 # Each area of the console (its tabs), the clustered workspace also with every disclosure open.

@@ -31,6 +31,7 @@ def first_screen_essentials(page):
         "joined": page.locator("#joined-count"),
         "idea count": page.locator("#idea-count"),
         "clustering": page.locator("#run-clustering"),
+        "show to the room": page.locator("#show-themes"),
         "newest idea": page.locator("#ideas > li").first,
     }
 

@@ -55,6 +55,7 @@ def test_facilitator_clusters_and_participants_see_themes(live_server, new_page)
     console.get_by_role("button", name="Clusteren").click()
 
     expect(console.locator("#clusters > li")).to_have_count(2)
+    console.get_by_role("button", name="Toon thema's aan de zaal").click()
     console.get_by_label("Titel voor cluster 1").fill("Eerste thema")
     console.locator("#clusters > li").first.get_by_role("button", name="Opslaan").click()
     expect(participant.locator("#clusters > li h3").first).to_have_text("Eerste thema")

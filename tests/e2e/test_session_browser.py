@@ -63,8 +63,14 @@ def test_facilitator_opens_input_then_voting_and_counts_show(live_server, new_pa
     people[2].locator("#ideas li", has_text=texts[0]).get_by_role(
         "button", name="Stem", exact=True
     ).click()
+    # Blind voting: the console follows the counts, the phones see them after the result.
     expect(console.locator("#ideas li", has_text=texts[0])).to_contain_text("2 stemmen")
+    expect(people[0].locator("#ideas li", has_text=texts[0]).locator(".tag-votes")).to_have_count(0)
+    console.get_by_role("button", name="Uitslag tonen").click()
     expect(people[0].locator("#ideas li", has_text=texts[0])).to_contain_text("2 stemmen")
+    top = people[0].locator("#result-box .ranking li").first
+    expect(top).to_contain_text(texts[0])
+    expect(top.locator(".ranking-count")).to_have_text("2 stemmen")
     people[0].set_viewport_size({"width": 360, "height": 740})  # a small phone
     assert people[0].evaluate("document.documentElement.scrollWidth") <= 360
     for page in [*people, console]:

@@ -63,7 +63,17 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
     expect(phone.locator("#idea-count")).to_have_text(str(len(IDEAS)))
     expect(phone.locator("#clusters-section")).to_be_hidden()
 
-    # The presenter shows "Bezig met clusteren…" from clustering_started until the clusters come.
+    # The first run is the facilitator's draft: nothing of it on the phones or the wall.
+    console.get_by_role("button", name="Clusteren").click()
+    expect(console.locator("#clusters > li").first).to_be_visible(timeout=30_000)
+    expect(console.locator("#ws-shown-note")).to_contain_text("Concept")
+    expect(screen.locator("#board")).to_be_visible()
+    expect(screen.locator("#clusters-section")).to_be_hidden()
+    expect(phone.locator("#clusters-section")).to_be_hidden()
+    console.get_by_role("button", name="Toon thema's aan de zaal").click()
+    expect(console.locator("#ws-shown-note")).to_contain_text("De zaal ziet deze thema's")
+
+    # Once shown, a new run is followed live: "Bezig met clusteren…" until the clusters come.
     screen.evaluate(
         """() => {
         const note = document.getElementById("clustering-note");
@@ -107,14 +117,28 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
     expect(phone.locator("#votes-left")).to_have_text("Je hebt nog 3 stemmen voor vraagstukken")
     expect(phone.locator("#themes-budget")).to_be_visible()
 
+    # Blind voting (the default): my own dots I see, nobody sees a count until the result.
     theme_id = first.get_attribute("data-id")
     on_screen = screen.locator(f'#clusters > li[data-id="{theme_id}"]')
-    expect(on_screen.locator(".tag-votes")).to_have_text("0 stemmen")
+    expect(phone.locator("#votes-hidden")).to_be_visible()
     first.get_by_role("button", name="Stem", exact=True).click()
     expect(theme_votes).to_have_text("Je hebt nog 2 stemmen voor thema's")
     expect(first.locator(".my-votes")).to_contain_text("Je hebt op dit thema gestemd")
+    other = people[2].locator(f'#clusters > li[data-id="{theme_id}"]')
+    for page_theme in (first, on_screen, other):
+        expect(page_theme.locator(".tag-votes")).to_have_count(0)
+    expect(phone.locator("#result-box")).to_be_hidden()
+
+    # "Uitslag tonen": the counts and the ranking reach presenter and phones.
+    console.get_by_role("button", name="Uitslag tonen").click()
+    ranking = phone.locator("#result-box .ranking li").first
+    expect(ranking.locator(".ranking-label")).to_have_text(first.locator("h3").inner_text().strip())
+    expect(ranking.locator(".ranking-count")).to_have_text("1 stem")
+    expect(
+        screen.locator("#result-stage .ranking li").first.locator(".ranking-count")
+    ).to_have_text("1 stem")
+    expect(phone.locator("#votes-hidden")).to_be_hidden()
     expect(first.locator(".tag-votes")).to_have_text("1 stem")
-    expect(on_screen.locator(".tag-votes")).to_have_text("1 stem")
     # Idea votes are a budget of their own: untouched.
     expect(phone.locator("#votes-left")).to_have_text("Je hebt nog 3 stemmen voor vraagstukken")
     # Without stacking a second dot on the same theme is explained, not sent (the button stays
@@ -123,8 +147,7 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
     expect(first.locator(".item-error")).to_contain_text("hooguit één stem per thema")
     expect(theme_votes).to_have_text("Je hebt nog 2 stemmen voor thema's")
 
-    # Another participant sees the count rise live.
-    other = people[2].locator(f'#clusters > li[data-id="{theme_id}"]')
+    # After the result another participant sees the counts live.
     expect(other.locator(".tag-votes")).to_have_text("1 stem")
 
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -79,9 +79,14 @@ def test_facilitator_shapes_clusters_and_a_late_idea_finds_its_place(seeded_serv
     expect(columns.first).to_be_visible()
     count = columns.count()
     assert count >= 3, count
+    # On automatic the k control shows what the run chose, not a number nobody picked.
+    expect(console.locator("#cluster-k-value")).to_have_text(str(count))
+    expect(console.locator("#cluster-auto")).to_be_checked()
     expect(console.locator(".ws-board li.ws-idea")).to_have_count(60)
-    expect(phone.locator("#clusters > li")).to_have_count(count)
     expect(console.locator("#ws-last")).to_contain_text("geclusterd")
+    console.get_by_role("button", name="Toon thema's aan de zaal").click()
+    expect(phone.locator("#clusters > li")).to_have_count(count)
+    expect(console.locator("#ws-last")).to_contain_text("getoond aan de zaal")
 
     # Drag an idea to another cluster with the mouse.
     twin_id = column_of(console, TWIN)

@@ -54,6 +54,7 @@ def hostile_server(tmp_path):
         for number, text in enumerate(texts):
             sessions.submit_idea(bs, people[number % 4], text, str(uuid.uuid4()))
         workspace.run_clustering(bs, user, k=2)
+        workspace.show_themes(bs, user, True)
         first = workspace.ordered_clusters(bs)[0]
         workspace.rename_cluster(bs, user, first.id, TITLE)
         poll = polls.create_poll(bs.event, user, "Live", "live", session=bs)

@@ -177,6 +177,8 @@ COMMANDS: dict[str, frozenset[str]] = {
             "update_deepening",
             "order_clusters_by_votes",
             "undo_workspace",
+            "show_themes",
+            "show_results",
             "poll_state",
             "poll_hide_results",
         ],
@@ -428,6 +430,8 @@ CALLS: dict[str, tuple[Callable[[World], None], Callable[[World], dict]]] = {
     ),
     "order_clusters_by_votes": (_nothing, lambda w: {}),
     "undo_workspace": (_nothing, lambda w: {}),
+    "show_themes": (_nothing, lambda w: {"shown": True}),
+    "show_results": (_nothing, lambda w: {"shown": True}),
     "poll_state": (_nothing, lambda w: {"question_id": w.live_question_id, "state": "closed"}),
     "poll_hide_results": (
         _nothing,

@@ -232,6 +232,7 @@ def test_back_to_plenary_keeps_origin_and_votes(
     north = submit(alice, "Regionale afspraken")["id"]
     submit(carol, "Zij-instroom in het zuiden")
     command(console, "group_phase", group_id=a, phase="voting")
+    command(console, "update_settings", hide_votes=False)  # the counts travel with the ideas
     assert command(bob, "vote", idea_id=north)["ok"]
     assert command(console, "message_all", text="Nog 5 minuten")["ok"]
     assert [e["text"] for e in received(carol, "announcement")] == ["Nog 5 minuten"]

@@ -37,6 +37,7 @@ def test_facilitator_clusters_titles_orders_and_staff_downloads_docx(
     alice = join(bs)
     console = facilitate(bs, facilitator)
     submit_all(alice, MONEY + ZIJ)
+    console.emit("show_themes", {"shown": True}, callback=True)
     alice.get_received()
 
     ack = console.emit("run_clustering", {"k": 2}, callback=True)

@@ -257,6 +257,7 @@ def voted_with_a_poll(bs):
 def workspace_vote(bs, participant, cluster_id):
     from brainstorm.workspace import services as workspace
 
+    bs.themes_shown = True  # the room votes on themes it was shown
     workspace.vote_cluster(bs, participant, cluster_id)
 
 
@@ -289,7 +290,7 @@ def test_docx_title_page_contents_themes_charts_and_appendices(shaped):
         "Sessie: Vraagstukken Samen Opleiden",
         "Datum: maandag 14 december 2026, 15.30 uur",
         "Locatie: Utrecht, Jaarbeurs",
-        "Deelnemers: 2 deelnemers, 6 vraagstukken",
+        "Meegedaan: 2 deelnemers, 6 vraagstukken",
     ):
         assert line in title_page
     assert paragraphs[styles.index("Heading 1")].text == "Inhoud"

@@ -100,7 +100,7 @@ def test_author_edits_and_withdraws_own_idea_only(room):
 def test_vote_budget_stacking_and_taking_back(room):
     _bs, console, alice, bob = room
     one, two, three = (submit(bob, f"Vraagstuk {n}")["id"] for n in (1, 2, 3))
-    command(console, "update_settings", vote_budget=2)
+    command(console, "update_settings", vote_budget=2, hide_votes=False)  # counts live
     command(console, "set_phase", phase="voting")
 
     first = command(alice, "vote", idea_id=one)

@@ -70,7 +70,8 @@ def room(make_user, make_session, join, facilitate):
     bs = make_session(facilitator)
     participant = join(bs, "Deelnemer")
     console = facilitate(bs, facilitator)
-    assert command(console, "update_settings", idea_limit=50)["ok"]
+    assert command(console, "update_settings", idea_limit=50, hide_votes=False)["ok"]
+    assert command(console, "show_themes", shown=True)["ok"]  # the room follows every change
     for text in ALL:
         assert submit(participant, text)["ok"]
     participant.get_received()
@@ -296,6 +297,8 @@ def test_groups_cluster_apart_and_come_back_as_one_plenary_set(
     north, south = join(bs, "Noord"), join(bs, "Zuid")
     console = facilitate(bs, facilitator)
     command(console, "update_settings", idea_limit=50)
+    command(console, "show_themes", shown=True)
+    console.get_received()
     a, b = command(console, "split_groups", rule="choice", count=2, names=["A", "B"])["groups"]
     command(north, "choose_group", group_id=a)
     command(south, "choose_group", group_id=b)
@@ -342,7 +345,7 @@ def test_a_snapshot_carries_the_workspace(room, reconnect, facilitate):
     assert snapshot["me"]["cluster_votes_left"] == bs.vote_budget
     (console_snapshot,) = received(facilitate(bs, room.facilitator), "session_snapshot")
     log = console_snapshot["workspace"]["log"]
-    assert [change["action"] for change in log] == ["rename", "run"]  # newest first
+    assert [change["action"] for change in log] == ["rename", "run", "show"]  # newest first
     assert log[0]["by"] == room.facilitator.display_name and log[0]["text"].endswith("→ T")
     assert console_snapshot["workspace"]["can_undo"] is True
 

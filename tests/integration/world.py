@@ -189,6 +189,7 @@ def build_world(app: Flask) -> World:
     ideas = [sessions.submit_idea(bs, participant, text, str(uuid4())).id for text in IDEAS]
     first = workspace.create_cluster(bs, facilitator, "Werkdruk")
     second = workspace.create_cluster(bs, facilitator, "Stage")
+    workspace.show_themes(bs, facilitator, True)  # participants vote on shown themes only
     for idea_id, cluster in zip(ideas, (first, first, second, second), strict=True):
         workspace.move_idea(bs, facilitator, idea_id, cluster.id)
     db.session.commit()

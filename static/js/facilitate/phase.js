@@ -44,6 +44,7 @@ export function fillSettings() {
   $("setting-vote-budget").value = s.vote_budget ?? "";
   $("setting-vote-stacking").checked = Boolean(s.vote_stacking);
   $("setting-premoderation").checked = Boolean(s.premoderation);
+  $("setting-hide-votes").checked = Boolean(s.hide_votes);
 }
 
 settingsForm.addEventListener("input", () => {
@@ -57,6 +58,7 @@ settingsForm.addEventListener("submit", async (event) => {
   const changes = {
     vote_stacking: $("setting-vote-stacking").checked,
     premoderation: $("setting-premoderation").checked,
+    hide_votes: $("setting-hide-votes").checked,
   };
   for (const [name, id] of [
     ["idea_limit", "setting-idea-limit"],

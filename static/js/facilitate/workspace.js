@@ -49,6 +49,7 @@ export const ws = {
   confirmDelete: null, // cluster id whose delete waits for "Ja, verwijderen"
   busy: new Map(), // cluster id -> commands under way
   logKey: "",
+  totals: new Map(), // cluster id -> dots, also while the room's clusters carry none
 };
 
 export const scopeData = (scope) => state.workspace.scopes[scope] ?? {};
@@ -88,6 +89,8 @@ export function applyWorkspaceSnapshot(data) {
     can_undo: Boolean(workspace.can_undo),
     log: [...(workspace.log ?? [])],
   };
+  ws.totals = new Map(Object.entries(workspace.totals?.clusters ?? {}));
+  fillCounts();
   ws.running.clear(); // clustering_started is not logged: a run that ended meanwhile is in here
   ws.forceAll = true;
 }
@@ -102,6 +105,7 @@ export function applyClusters(data) {
     return;
   }
   state.clusters = replaceScope(state.clusters, data, live.fresh).clusters;
+  fillCounts();
   const before = scopeData(scope);
   // Coordinates come only after a run or a split: the last ones are kept.
   let coords = before.coords ?? {};
@@ -114,6 +118,7 @@ export function applyClusters(data) {
     outliers: data.outliers ?? before.outliers ?? [],
     merge_suggestions: data.merge_suggestions ?? before.merge_suggestions ?? [],
     coords,
+    k: data.k ?? before.k ?? null,
   };
   renderWorkspaceSoon();
 }
@@ -122,7 +127,25 @@ export function applyClusterVotes(data) {
   const cluster = state.clusters.find((item) => item.id === data.cluster_id);
   if (!cluster || typeof data.votes !== "number" || !live.fresh(`cluster-votes:${data.cluster_id}`, data.seq)) return;
   cluster.votes = data.votes;
+  ws.totals.set(String(cluster.id), data.votes);
   renderWorkspaceSoon();
+}
+
+// Every count at once (blind voting: the room's clusters carry votes: null, the console
+// keeps the counts it is sent apart).
+export function applyVoteTotals(data) {
+  if (!live.fresh("vote-totals", data.seq)) return;
+  ws.totals = new Map(Object.entries(data.clusters ?? {}));
+  for (const cluster of state.clusters) cluster.votes = ws.totals.get(String(cluster.id)) ?? 0;
+  for (const [id, idea] of state.ideas) state.ideas.set(id, { ...idea, votes: data.ideas?.[id] ?? 0 });
+  renderWorkspaceSoon();
+}
+
+function fillCounts() {
+  for (const cluster of state.clusters) {
+    if (typeof cluster.votes === "number") ws.totals.set(String(cluster.id), cluster.votes);
+    else cluster.votes = ws.totals.get(String(cluster.id)) ?? 0;
+  }
 }
 
 // After the return every cluster is plenary; the groups' boards are gone.
@@ -169,6 +192,9 @@ export function renderLog() {
 // ---- the toolbar: run, scope, undo
 
 export function renderK() {
+  // While automatic the control shows what the last run chose, not a number nobody picked.
+  const chosen = scopeData(runScopes()[0] ?? "plenary").k;
+  if (kAuto.checked && typeof chosen === "number") kRange.value = String(Math.min(Math.max(chosen, 2), Number(kRange.max)));
   $("ws-k").classList.toggle("is-auto", kAuto.checked);
   $("cluster-k-value").textContent = kRange.value;
 }
@@ -302,6 +328,7 @@ export function renderWorkspace() {
     return;
   }
   fillScopeSelect();
+  renderK();
   const scopes = shownScopes();
   for (const [scope, board] of ws.boards) {
     if (!scopes.includes(scope)) {

@@ -230,12 +230,13 @@ function renderIdea(idea, body, li) {
     body.append(h("p", { class: "idea-text", id: textId, text: idea.text }));
   }
 
-  const showVotes = voting() || state.phase === "closed" || (idea.votes ?? 0) > 0;
+  // votes: null while voting is blind; a count only once it is known.
+  const showVotes = typeof idea.votes === "number" && (voting() || state.phase === "closed" || idea.votes > 0);
   const tags = [
     idea.pinned && h("span", { class: "tag tag-pin", text: strings.pinned }),
     mine && h("span", { class: "tag tag-mine", text: strings.you }),
     idea.pending && h("span", { class: "tag tag-wait", text: strings.awaiting_approval }),
-    showVotes && h("span", { class: "tag tag-votes", text: tn("votes", idea.votes ?? 0) }),
+    showVotes && h("span", { class: "tag tag-votes", text: tn("votes", idea.votes) }),
     !state.apart && groupTag(idea), // back in the plenary: where each idea came from
   ].filter(Boolean);
   if (tags.length) body.append(h("p", { class: "idea-tags" }, tags));

@@ -7,6 +7,7 @@ import { markAllDirty, renderIdeasNow } from "./board.js";
 import { renderForm, retryRefused } from "./ideas.js";
 import { renderChoices, renderGroupBox, renderHost } from "./groups.js";
 import { clustersSoon, renderClusters, renderThemeVotesLeft, themeBudgetLeft, visibleThemes } from "./themes.js";
+import { countsHidden, forgetCounts, renderResults } from "./results.js";
 
 if (root.dataset.resultsUrl) $("results").querySelector("a").href = root.dataset.resultsUrl;
 
@@ -57,7 +58,11 @@ export function setSettings(settings) {
       state.clusterVotesLeft = Math.max(0, state.clusterVotesLeft + after.votes - before.votes);
     } else state.clusterVotesLeft = themeBudgetLeft(settings);
   }
+  // Themes taken back into the facilitator's draft leave this page; blind again: counts unknown.
+  if (!settings.themes_shown) state.clusters = [];
+  const wasBlind = Boolean(state.settings.hide_votes) && !state.settings.results_shown;
   state.settings = settings;
+  if (countsHidden() && !wasBlind) forgetCounts();
   renderAll();
   retryRefused(["limit_reached"]);
 }
@@ -79,6 +84,7 @@ export function renderAll() {
   renderPresence();
   renderIdeasNow();
   renderClusters();
+  renderResults();
 }
 
 export function renderPhase() {
@@ -98,5 +104,5 @@ export function renderPhase() {
 }
 
 export function renderPresence() {
-  $("presence").textContent = state.presence === null ? "" : tn("participants", state.presence);
+  $("presence").textContent = state.presence === null ? "" : tn("connected", state.presence);
 }

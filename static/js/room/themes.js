@@ -225,7 +225,8 @@ let themeVotesShown = false;
 
 export function renderClusters() {
   const shown = visibleThemes();
-  themeVotesShown = voting() || state.phase === "closed" || shown.some((cluster) => (cluster.votes ?? 0) > 0);
+  const known = shown.some((cluster) => typeof cluster.votes === "number"); // blind voting: none
+  themeVotesShown = known && (voting() || state.phase === "closed" || shown.some((cluster) => cluster.votes > 0));
   themes.sync(shown);
   $("clusters-section").hidden = shown.length === 0;
   $("themes-count").textContent = shown.length;
