@@ -19,7 +19,15 @@ from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
 from brainstorm.background import run_blocking, run_later_once
-from brainstorm.clustering import Clustering, assign, cluster, similar_groups, theme_titles
+from brainstorm.clustering import (
+    Clustering,
+    Guided,
+    assign,
+    cluster,
+    cluster_guided,
+    similar_groups,
+    theme_titles,
+)
 from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
@@ -50,7 +58,6 @@ PLENARY = "plenary"
 UNDO_DEPTH = 30
 LOG_LENGTH = 30
 MERGE_SIMILARITY = 0.3  # clusters of different groups at least this alike are proposed
-FEW_FREE = 4  # fewer free ideas than this are slotted into clusters, not re-clustered
 
 
 # --- scopes ---------------------------------------------------------------------------------
@@ -532,18 +539,30 @@ def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) ->
 
     started = time.perf_counter()
     texts, ids = [i.text for i in ideas], [i.id for i in ideas]
+    previous = _previous(bs, clusters, locked, places)
     if fixed:
-        # Only the free ideas are grouped anew; the whole set still gives the map and the hints.
-        whole: Clustering = run_blocking(cluster, texts, k, ids=ids)
-        result = _group_free(bs, clusters, locked, places, free, k)
+        # The facilitator's work is where the run starts: locked clusters and hand placements
+        # are seeds that pull similar free ideas; the rest is grouped anew into what is left of k.
+        guided: Guided = run_blocking(
+            cluster_guided,
+            texts,
+            k,
+            ids=ids,
+            fixed=_seeds(clusters, locked, places),
+            aside=[i for i, p in places.items() if p.manual and p.cluster_id is None],
+            previous=previous,
+        )
+        whole, result = guided.whole, guided.rest
+        free = [idea for idea in free if idea.id not in guided.joined]
     else:
-        previous = _previous(bs, clusters, locked, places)
         whole = result = run_blocking(cluster, texts, k, ids=ids, previous=previous)
     duration_ms = round((time.perf_counter() - started) * 1000)
-    if result is not None:
-        _store(bs, scope, clusters, locked, places, free, result)
     for place in places.values():
         place.new = False
+    if fixed:  # before _store: it removes the clusters the joined ideas leave behind
+        _join(clusters, locked, places, guided.joined)
+    if result is not None:
+        _store(bs, scope, clusters, locked, places, free, result)
     run = ClusteringRun(
         session_id=bs.id,
         scope=scope,
@@ -561,25 +580,34 @@ def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) ->
     return run
 
 
-def _group_free(
-    bs: BrainstormSession,
+def _seeds(
+    clusters: list[Cluster], locked: set[int], places: dict[int, ClusterMember]
+) -> dict[str, list[int]]:
+    """Per cluster key what the facilitator fixed: a locked cluster's members, hand placements."""
+    key_of = {c.id: c.key for c in clusters}
+    seeds: dict[str, list[int]] = {}
+    for idea_id, place in places.items():
+        if place.cluster_id in key_of and (place.manual or place.cluster_id in locked):
+            seeds.setdefault(key_of[place.cluster_id], []).append(idea_id)
+    return seeds
+
+
+def _join(
     clusters: list[Cluster],
     locked: set[int],
     places: dict[int, ClusterMember],
-    free: list[Idea],
-    k: int | None,
-) -> Clustering | None:
-    """Cluster the free ideas with the unlocked clusters' keys; few are slotted in instead."""
-    if not free:
-        return None
-    if len(free) < FEW_FREE and clusters:
-        _slot(bs, clusters, free, new=False)
-        return None
-    previous = _previous(bs, clusters, locked, places)
-    wanted = None if k is None else max(2, min(k - len(locked), len(free)))
-    return run_blocking(
-        cluster, [i.text for i in free], wanted, ids=[i.id for i in free], previous=previous
-    )
+    joined: dict[int, str],
+) -> None:
+    """Put the free ideas a run pulled towards the facilitator's clusters into them."""
+    by_key = {c.key: c for c in clusters}
+    for idea_id, key in joined.items():
+        row = by_key[key]
+        place = places.get(idea_id) or ClusterMember(idea_id=idea_id)
+        # In a locked cluster it is marked "nieuw": the facilitator may take it out again.
+        place.cluster_id, place.manual, place.new = row.id, False, row.id in locked
+        db.session.add(place)
+        places[idea_id] = place
+    db.session.flush()
 
 
 def _previous(
@@ -688,12 +716,13 @@ def _on_groups_returned(bs: BrainstormSession, **_extra) -> None:
 
 
 def _slot(bs: BrainstormSession, clusters: list[Cluster], ideas: list[Idea], *, new: bool) -> bool:
-    """Place ideas into the nearest non-empty, unlocked cluster; False when there is none."""
+    """Place ideas into the nearest non-empty cluster; False when there is none.
+
+    A locked cluster receives them too: marked "nieuw", the facilitator can move them out.
+    """
     members = members_by_cluster(bs)
     groups = {
-        str(c.id): [i.text for i in members.get(c.id, [])]
-        for c in clusters
-        if not c.locked and members.get(c.id)
+        str(c.id): [i.text for i in members.get(c.id, [])] for c in clusters if members.get(c.id)
     }
     if not groups:
         return False
@@ -773,10 +802,12 @@ def merge_clusters(
     if source.id == target.id or _scope_of_cluster(bs, source) != scope:
         raise InputError(_("Kies twee verschillende clusters van dezelfde groep."))
     _remember(bs, scope, "merge")
+    # What was merged by hand stays together in a re-run (a must-link): every member becomes a
+    # seed of the merged cluster, until the facilitator splits it.
     db.session.execute(
         ClusterMember.__table__.update()
-        .where(ClusterMember.cluster_id == source.id)
-        .values(cluster_id=target.id)
+        .where(ClusterMember.cluster_id.in_([source.id, target.id]))
+        .values(cluster_id=target.id, manual=True)
     )
     _move_votes(bs, source, target)
     for field in ("title", "summary", "question", "recommendation"):
@@ -817,6 +848,12 @@ def split_cluster(
     if len(members) < 2:
         raise InputError(_("Een cluster splitsen kan vanaf 2 vraagstukken."))
     _remember(bs, scope, "split")
+    # A split undoes a merge's must-link: the parts are free again for the next run.
+    db.session.execute(
+        ClusterMember.__table__.update()
+        .where(ClusterMember.cluster_id == row.id)
+        .values(manual=False)
+    )
     result: Clustering = run_blocking(
         cluster, [i.text for i in members], min(k or 2, len(members)), ids=[i.id for i in members]
     )

@@ -226,6 +226,59 @@ def test_a_new_idea_is_slotted_into_the_nearest_cluster_live(room):
     assert not any(c["new_idea_ids"] for c in last_update(participant)["clusters"])
 
 
+def test_a_locked_cluster_still_receives_a_new_idea_that_belongs_there(room):
+    console, participant = room.console, room.participant
+    command(console, "run_clustering", k=3)
+    stage = cluster_of(last_update(participant), THEMES["stage"][0])
+    assert command(console, "lock_cluster", cluster_id=stage["id"], locked=True)["ok"]
+    text = "Meer stageplekken voor studenten in de regio"
+    assert submit(participant, text)["ok"]
+    home = cluster_of(last_update(participant), text)
+    assert home["id"] == stage["id"] and home["locked"]
+    assert idea_id(text) in home["new_idea_ids"]  # marked "nieuw": the facilitator may move it
+
+
+def test_a_merge_stays_together_and_the_number_of_themes_holds_on_a_re_run(room):
+    console, participant = room.console, room.participant
+    command(console, "run_clustering")  # automatic k
+    first = last_update(participant)["clusters"]
+    update = last_update(console)
+    werkdruk = cluster_of(update, THEMES["werkdruk"][0])
+    stage = cluster_of(update, THEMES["stage"][0])
+    assert werkdruk["id"] != stage["id"]
+    command(console, "merge_clusters", cluster_id=stage["id"], into_id=werkdruk["id"])
+    merged = set(cluster_of(last_update(participant), THEMES["werkdruk"][0])["idea_ids"])
+
+    command(console, "run_clustering")  # automatic again: the merge is where it starts
+    again = last_update(participant)
+    home = cluster_of(again, THEMES["werkdruk"][0])
+    assert merged <= set(home["idea_ids"])  # a must-link: what was merged stays together
+    assert len(again["clusters"]) <= len(first)  # not more themes than before the merge
+
+    command(console, "split_cluster", cluster_id=home["id"], k=2)
+    command(console, "run_clustering", k=3)  # split: free again, the themes part once more
+    final = last_update(participant)
+    assert (
+        cluster_of(final, THEMES["werkdruk"][0])["id"]
+        != cluster_of(final, THEMES["stage"][0])["id"]
+    )
+
+
+def test_ideas_placed_by_hand_pull_similar_ones_on_a_re_run(room):
+    console, participant = room.console, room.participant
+    command(console, "run_clustering", k=2)  # too few: two themes share a cluster
+    created = command(console, "create_cluster", title="Stageplekken")
+    assert created["ok"]
+    own = created["id"]
+    for text in THEMES["stage"][:2]:
+        assert command(console, "move_idea", idea_id=idea_id(text), cluster_id=own)["ok"]
+    command(console, "run_clustering", k=3)
+    home = {c["id"]: c for c in last_update(participant)["clusters"]}[own]
+    stage = {idea_id(text) for text in THEMES["stage"]}
+    assert home["title"] == "Stageplekken"
+    assert len(stage & set(home["idea_ids"])) >= 5, home["idea_ids"]  # seeds pulled the rest
+
+
 def test_hidden_input_keeps_new_ideas_out_of_the_clusters_until_revealed(room):
     console, participant = room.console, room.participant
     command(console, "run_clustering", k=3)

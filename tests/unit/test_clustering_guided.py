@@ -1,0 +1,67 @@
+"""The engine around the facilitator's work: fixed groups stay whole and pull their kind."""
+
+from brainstorm.clustering import cluster_guided
+
+THEMES = {
+    "werkdruk": [
+        "De werkdruk van schoolopleiders is te hoog",
+        "Werkdruk bij werkplekbegeleiders neemt toe",
+        "Hoe verlagen we de werkdruk van begeleiders op school",
+        "Geen tijd voor begeleiding door hoge werkdruk",
+        "Werkdruk van mentoren in het primair onderwijs",
+    ],
+    "stage": [
+        "Te weinig stageplekken voor studenten in het mbo",
+        "Stageplekken verdelen over de scholen in de regio",
+        "Stagevergoeding voor studenten op de pabo",
+        "Hoe vinden studenten een goede stageplek",
+        "Stageplaatsen in het vo zijn schaars",
+    ],
+    "zij-instroom": [
+        "Zij-instromers hebben een eigen begeleidingstraject nodig",
+        "Financiering van zij-instroom trajecten",
+        "Zij-instromers vallen snel uit zonder goede inductie",
+        "Zij-instroom in het mbo vraagt maatwerk",
+        "Bekostiging van zij-instromers loopt via de regeling",
+    ],
+}
+TEXTS = [text for texts in THEMES.values() for text in texts]
+IDS = [f"i{n}" for n in range(len(TEXTS))]
+
+
+def ids_of(theme: str) -> list[str]:
+    return [IDS[TEXTS.index(text)] for text in THEMES[theme]]
+
+
+def test_seeds_pull_their_kind_and_fixed_members_never_move():
+    seeds = ids_of("stage")[:2]
+    guided = cluster_guided(TEXTS, 3, ids=IDS, fixed={"hand": seeds})
+    assert set(guided.joined) == set(ids_of("stage")[2:])
+    assert set(guided.joined.values()) == {"hand"}
+    assert not set(seeds) & set(guided.joined)  # fixed ids are never reassigned
+    rest = [set(info.members) for info in guided.rest.clusters]
+    assert sorted(rest, key=sorted) == sorted(
+        [set(ids_of("werkdruk")), set(ids_of("zij-instroom"))], key=sorted
+    )
+
+
+def test_a_must_link_keeps_unlike_ideas_together_and_k_counts_it():
+    # A merge of two unlike themes: they stay one group; k=3 leaves two themes for the rest.
+    merged = ids_of("werkdruk") + ids_of("stage")[:1]
+    guided = cluster_guided(TEXTS, 3, ids=IDS, fixed={"merged": merged})
+    placed = set(guided.joined) | {i for info in guided.rest.clusters for i in info.members}
+    assert not set(merged) & placed
+    assert guided.rest.k <= 2
+    assert guided.whole.k == 3  # the map and hints still come from every idea
+
+
+def test_ideas_set_aside_are_in_no_group():
+    aside = ids_of("zij-instroom")[:1]
+    guided = cluster_guided(TEXTS, 3, ids=IDS, fixed={"hand": ids_of("stage")[:2]}, aside=aside)
+    placed = set(guided.joined) | {i for info in guided.rest.clusters for i in info.members}
+    assert aside[0] not in placed and aside[0] in guided.whole.coords
+
+
+def test_nothing_fixed_is_a_plain_run():
+    guided = cluster_guided(TEXTS, 3, ids=IDS, fixed={})
+    assert guided.joined == {} and guided.rest.k == 3
