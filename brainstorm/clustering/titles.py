@@ -19,12 +19,16 @@ _JOINERS = frozenset({"aan", "van", "voor", "in", "op", "met", "bij", "en", "en/
 # Words that read as filler at the edge of a title even though they carry some topic.
 _FILLERS = """
     hoeveel welke waarom wanneer straks samen steeds vaak soms altijd nieuwe nieuw grote groot
-    kleine klein eerste tweede andere zelf genoeg extra sterker sterk minder meer
+    grootste kleine klein eerste tweede andere zelf genoeg extra sterker sterk minder meer
+    nemen neemt geven geeft staan staat zetten kijken laten brengen gebruik gebruiken bieden
+    biedt lijkt lijken willen hele goed beter snel vooral echt
 """
 _EDGE_FILLERS = frozenset(_FILLERS.split())
 PHRASE_SHARE = 0.6  # a phrase must be carried by this share of the best single word's members
 PAIR_SHARE = 0.35  # a second word joins the title with "en" when this share of members has it
-MIN_SHARE = 0.4  # a title word is carried by at least this share of the most common word's members
+# The first word is carried by nearly as many members as the most common word: a title says
+# what most of them are about, weighed towards what sets the theme apart from the session.
+MIN_SHARE = 0.75
 MAX_TITLE = 60
 
 
