@@ -177,5 +177,16 @@ def _build(event: Event, document: dict) -> BrainstormSession:
     for row, key, target, old in late:
         setattr(row, key, new_ids[target][old])
     if old_poll_ids is not None:
-        bs.report_poll_ids = [new_ids["polls"][i] for i in old_poll_ids if i in new_ids["polls"]]
+        # The session's own polls came along with new ids; the event's polls (before the
+        # session) stay where they are and keep their ids when imported into the same event.
+        event_polls = set(
+            db.session.scalars(
+                select(Poll.id).where(Poll.event_id == event.id, Poll.session_id.is_(None))
+            )
+        )
+        bs.report_poll_ids = [
+            new_ids["polls"].get(i, i)
+            for i in old_poll_ids
+            if i in new_ids["polls"] or i in event_polls
+        ]
     return bs

@@ -151,3 +151,31 @@ def test_a_participant_can_neither_export_nor_import(app, make_session, join):
         content_type="multipart/form-data",
     )
     assert response.status_code in (302, 401, 403)
+
+
+def test_an_import_keeps_the_reports_choice_of_the_events_polls_and_its_own(
+    app, make_user, make_session, login
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    before = [polls.create_poll(bs.event, facilitator, f"Vooraf {n}") for n in (1, 2)]
+    live = polls.create_poll(bs.event, facilitator, "Live", "live", session=bs)
+    db.session.commit()
+    bs.report_poll_ids = [before[0].id, before[1].id, live.id]
+    db.session.commit()
+    organiser = login(facilitator)
+    exported = organiser.get(f"/sessions/{bs.id}/export.json").data
+
+    organiser.post(
+        f"/events/{bs.event_id}/sessions/import",
+        data={"archive": (io.BytesIO(exported), "sessie.json")},
+        content_type="multipart/form-data",
+    )
+
+    copy = db.session.scalars(
+        select(BrainstormSession).filter_by(event_id=bs.event_id).order_by(BrainstormSession.id)
+    ).all()[-1]
+    assert copy.id != bs.id
+    new_live = [i for i in copy.report_poll_ids if i not in (before[0].id, before[1].id)]
+    assert copy.report_poll_ids[:2] == [before[0].id, before[1].id]
+    assert len(new_live) == 1 and new_live[0] != live.id
