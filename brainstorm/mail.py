@@ -12,7 +12,7 @@ import logging
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app, has_request_context, render_template, url_for
@@ -20,7 +20,7 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from brainstorm.extensions import db
-from brainstorm.timeutil import UTCDateTime, utcnow
+from brainstorm.timeutil import UTCDateTime, to_local, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -84,13 +84,15 @@ def queue(
 
 
 def message_of(mail: OutboxMail) -> EmailMessage:
-    """The mail as a MIME message: plain text, HTML alternative, and the calendar file."""
+    """The mail as a MIME message: plain text, HTML alternative, and the calendar file. Dated
+    in Dutch time; marked as sent by a machine, so auto-replies (out of office) stay away."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(to_local(utcnow()))
     message["Message-ID"] = make_msgid(domain="brainstorm.local")
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     if mail.calendar:
@@ -99,7 +101,7 @@ def message_of(mail: OutboxMail) -> EmailMessage:
             maintype="text",
             subtype="calendar",
             filename="bijeenkomst.ics",
-            params={"method": "PUBLISH"},
+            params={"method": "PUBLISH", "charset": "utf-8"},
         )
     return message
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 from brainstorm.events.models import Event
 from brainstorm.timeutil import to_local, utcnow
 
@@ -27,6 +29,7 @@ END:VTIMEZONE"""
 
 
 def _escape(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -45,9 +48,36 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def event_ics(event: Event, *, url: str = "", description: str = "") -> str:
-    """A calendar file with the event, its place (or meeting link) and a link back."""
+def _uri(value: str) -> str:
+    """A link as a property value: no line breaks (it is a URI, not escaped text)."""
+    return "".join(value.split())
+
+
+def _organizer(organizer: str, name: str) -> str:
+    """ORGANIZER from a sender such as "Platform Samen Opleiden <noreply@…>"; the event's
+    organisers, when given, are its name."""
+    sender_name, address = parseaddr(organizer)
+    common_name = " ".join((name or sender_name).split()).replace('"', "")
+    if not address:
+        return ""
+    parameter = f';CN="{common_name}"' if common_name else ""
+    return f"ORGANIZER{parameter}:mailto:{address}"
+
+
+def event_ics(
+    event: Event,
+    *,
+    url: str = "",
+    description: str = "",
+    organizer: str = "",
+    alarm_minutes: int = 60,
+) -> str:
+    """A calendar file with the event: its address in LOCATION ("Online" when it has none but
+    a meeting link), the meeting link in URL (else the given link), the description, the
+    organiser, and an alarm alarm_minutes before the start."""
     start, end = to_local(event.starts_at), to_local(event.ends_at)
+    location = event.location or ("Online" if event.online_url else "")
+    link = _uri(event.online_url or url)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -61,10 +91,22 @@ def event_ics(event: Event, *, url: str = "", description: str = "") -> str:
         f"DTSTART;TZID=Europe/Amsterdam:{start:%Y%m%dT%H%M%S}",
         f"DTEND;TZID=Europe/Amsterdam:{end:%Y%m%dT%H%M%S}",
         f"SUMMARY:{_escape(event.title)}",
-        f"LOCATION:{_escape(event.online_url or event.location)}",
-        f"DESCRIPTION:{_escape(description)}",
     ]
-    if url:
-        lines.append(f"URL:{url}")
+    if location:
+        lines.append(f"LOCATION:{_escape(location)}")
+    if description:
+        lines.append(f"DESCRIPTION:{_escape(description)}")
+    if link:
+        lines.append(f"URL:{link}")
+    if organizer_line := _organizer(organizer, event.organisers):
+        lines.append(organizer_line)
+    if alarm_minutes:
+        lines += [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{_escape(event.title)}",
+            f"TRIGGER:-PT{alarm_minutes}M",
+            "END:VALARM",
+        ]
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -3,7 +3,7 @@ login link and a calendar file, the reminder; and removing personal data after t
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -19,7 +19,7 @@ from brainstorm.extensions import db
 from brainstorm.realtime.models import SessionEvent
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import BrainstormSession, Participant
-from brainstorm.timeutil import utcnow
+from brainstorm.timeutil import local_to_utc, local_today, to_local, utcnow
 
 PURGED_EMAIL = "verwijderd-{id}@invalid"
 
@@ -29,9 +29,67 @@ def _stamp(registration: Registration) -> int:
     return int(registration.consent_at.timestamp())
 
 
+def days_until(event: Event, today: date | None = None) -> int:
+    """Calendar days in Amsterdam from today to the event's day: 0 today, 1 tomorrow."""
+    return (to_local(event.starts_at).date() - (today or local_today())).days
+
+
+def when(days: int) -> str:
+    """ "Morgen is het zover.", from the real number of days (in the current language)."""
+    if days <= 0:
+        return _("Vandaag is het zover.")
+    if days == 1:
+        return _("Morgen is het zover.")
+    if days == 7:
+        return _("Over een week is het zover.")
+    if days < 14:
+        return _("Over %(days)s dagen is het zover.", days=days)
+    weeks, rest = divmod(days, 7)
+    if rest:
+        return _("Over ruim %(weeks)s weken is het zover.", weeks=weeks)
+    return _("Over %(weeks)s weken is het zover.", weeks=weeks)
+
+
+def _invitation_promise(days: int) -> str:
+    """When the mail with the login link comes: only what send_invitations will still do."""
+    invite_days = int(current_app.config["INVITE_DAYS"])
+    if days > invite_days:
+        if invite_days == 7:
+            return _(
+                "Een week voor de bijeenkomst ontvang je een mail met je persoonlijke link "
+                "om in te loggen."
+            )
+        if invite_days == 1:
+            return _(
+                "De dag voor de bijeenkomst ontvang je een mail met je persoonlijke link "
+                "om in te loggen."
+            )
+        return _(
+            "%(days)s dagen voor de bijeenkomst ontvang je een mail met je persoonlijke link "
+            "om in te loggen.",
+            days=invite_days,
+        )
+    if days >= 1:  # the next daily run sends it, before the day of the event is out
+        return _("Je persoonlijke link om in te loggen krijg je binnenkort in een aparte mail.")
+    return _("In de live sessie doe je mee met de code die op het scherm staat.")
+
+
+def next_steps(registration: Registration, days: int) -> list[str]:
+    """What a person with a place still receives: the login link, and (when reminders are
+    switched on and the day before is still to come) a reminder. Nothing on the waiting list."""
+    if registration.status != RegistrationStatus.REGISTERED:
+        return []
+    steps = [_invitation_promise(days)]
+    if current_app.config["REMINDERS"] and days >= 2:
+        steps.append(_("De dag voor de bijeenkomst krijg je nog een herinnering."))
+    return steps
+
+
 def _queue(
     registration: Registration, key: str, template: str, **extra: object
 ) -> mail.OutboxMail | None:
+    event = registration.event
+    days = days_until(event)
     with force_locale(registration.language or "nl"):
         return mail.queue(
             key,
@@ -39,7 +97,10 @@ def _queue(
             template,
             registration_id=registration.id,
             registration=registration,
-            event=registration.event,
+            event=event,
+            days=days,
+            when=when(days),
+            next_steps=next_steps(registration, days),
             cancel_url=mail.external_url("events.registered", token=registration.token),
             **extra,
         )
@@ -129,7 +190,15 @@ def invite_event(event: Event) -> int:
     for registration in _registered(event):
         link = login_link(registration)
         with force_locale(registration.language or "nl"):
-            calendar = event_ics(event, url=link, description=_("Inloggen: %(link)s", link=link))
+            lines = [_("Inloggen: %(link)s", link=link)]
+            if event.online_url:
+                lines.append(_("Online bijeenkomst") + ": " + event.online_url)
+            calendar = event_ics(
+                event,
+                url=link,
+                description="\n".join(lines),
+                organizer=current_app.config["MAIL_DEFAULT_SENDER"],
+            )
         queued = _queue(
             registration,
             f"invite:{registration.id}",
@@ -159,18 +228,22 @@ def _registered(event: Event) -> list[Registration]:
 
 
 def send_invitations(now: datetime | None = None) -> dict[str, int]:
-    """For cron: invitations for events within INVITE_DAYS, reminders the day before (when
-    switched on), then deliver whatever waits in the outbox. Running it twice sends once."""
+    """For cron: invitations for events INVITE_DAYS days ahead or sooner (counted in calendar
+    days, so a daily run at 07.00 sends them a week before, not six days), reminders from the
+    day before (when switched on), then deliver whatever waits in the outbox. Running it twice
+    sends once."""
     now = now or utcnow()
     config = current_app.config
-    soon = now + timedelta(days=int(config["INVITE_DAYS"]))
+    today = to_local(now).date()
+    # Events starting before the end of the day INVITE_DAYS ahead.
+    soon = local_to_utc(today + timedelta(days=int(config["INVITE_DAYS"]) + 1), time(0))
     events = db.session.scalars(
-        select(Event).where(Event.starts_at <= soon, Event.ends_at > now)
+        select(Event).where(Event.starts_at < soon, Event.ends_at > now)
     ).all()
     invited = reminded = 0
     for event in events:
         invited += invite_event(event)
-        if config["REMINDERS"] and event.starts_at - now <= timedelta(days=1):
+        if config["REMINDERS"] and days_until(event, today) <= 1:
             for registration in _registered(event):
                 queued = _queue(
                     registration,

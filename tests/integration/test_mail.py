@@ -7,8 +7,10 @@ import socket
 from datetime import time, timedelta
 from email.message import EmailMessage
 from email.policy import default
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
@@ -21,7 +23,7 @@ from brainstorm.extensions import db
 from brainstorm.mail import OutboxMail
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import Idea, Participant
-from brainstorm.timeutil import local_today, utcnow
+from brainstorm.timeutil import local_to_utc, local_today, to_local, utcnow
 
 # Invitations, reminders and the purge are due at moments relative to the event.
 pytestmark = pytest.mark.time_sensitive
@@ -260,3 +262,178 @@ def test_an_unknown_cancel_link_changes_nothing(smtp, soon, app):
     response = app.test_client().post("/aanmelding/niet-de-goede-link/annuleren")
     assert response.status_code == 404
     assert db.session.get(Registration, registration.id).status == "registered"
+
+
+TEAMS = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%7d"
+
+
+def event_on(make_user, days: int, **fields):
+    """An event that many days after the clock's today (Amsterdam), 9.00-11.00, with its live
+    session."""
+    event = create_event(
+        make_user(),
+        "Brainstormsessie RATO",
+        local_today() + timedelta(days=days),
+        time(9),
+        time(11),
+    )
+    for name, value in fields.items():
+        setattr(event, name, value)
+    db.session.commit()
+    sessions.create_session(event, "Vraagstukken")
+    return event
+
+
+def invitation_to(smtp, address: str) -> EmailMessage:
+    (invite,) = [m for m in smtp.to(address) if "inloglink" in m["Subject"]]
+    return invite
+
+
+def calendar_of(message: EmailMessage) -> icalendar.Event:
+    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    return vevent
+
+
+@pytest.mark.parametrize(
+    ("days", "hour", "wording"),
+    [
+        (0, time(0, 30), "Vandaag is het zover."),
+        (1, time(23, 30), "Morgen is het zover."),  # 9.5 hours, but tomorrow
+        (1, time(7), "Morgen is het zover."),
+        (3, time(7), "Over 3 dagen is het zover."),
+        (7, time(7), "Over een week is het zover."),
+        (10, time(7), "Over 10 dagen is het zover."),
+        (14, time(7), "Over 2 weken is het zover."),
+        (17, time(7), "Over ruim 2 weken is het zover."),
+    ],
+)
+def test_the_invitation_says_how_many_days_are_left(
+    smtp, app, make_user, clock, days, hour, wording
+):
+    event = event_on(make_user, 30)
+    reg.register(event, person(1))
+    event_day = to_local(event.starts_at).date()
+    clock.move_to(local_to_utc(event_day - timedelta(days=days), hour))
+    app.config["INVITE_DAYS"] = 30
+    assert "Uitnodigingen: 1" in app.test_cli_runner().invoke(args=["send-invitations"]).output
+    invite = invitation_to(smtp, "persoon1@school.nl")
+    assert wording in body(invite)
+    assert wording in invite.get_body(preferencelist=("html",)).get_content()
+    assert "een week" not in body(invite).replace(wording, "")
+
+
+def test_invitations_go_out_a_week_before_on_the_calendar_not_six_days(smtp, app, make_user, clock):
+    event = event_on(make_user, 30)
+    reg.register(event, person(1))
+    event_day = to_local(event.starts_at).date()
+    runner = app.test_cli_runner()
+    clock.move_to(local_to_utc(event_day - timedelta(days=8), time(7)))  # the daily run
+    assert "Uitnodigingen: 0" in runner.invoke(args=["send-invitations"]).output
+    clock.move_to(local_to_utc(event_day - timedelta(days=7), time(7)))
+    assert "Uitnodigingen: 1" in runner.invoke(args=["send-invitations"]).output
+    assert "Over een week is het zover." in body(invitation_to(smtp, "persoon1@school.nl"))
+
+
+@pytest.mark.parametrize("reminders", [False, True])
+def test_the_confirmation_promises_only_mails_that_will_still_come(
+    smtp, app, make_user, clock, reminders
+):
+    app.config["REMINDERS"] = reminders
+    far, tomorrow, today = event_on(make_user, 30), event_on(make_user, 1), event_on(make_user, 0)
+    clock.move_to(local_to_utc(to_local(today.starts_at).date(), time(7)))
+    reg.register(far, person(1))
+    reg.register(tomorrow, person(2))
+    reg.register(today, person(3))
+    far_text, tomorrow_text, today_text = (
+        body(smtp.to(f"persoon{n}@school.nl")[0]) for n in (1, 2, 3)
+    )
+    assert "Een week voor de bijeenkomst ontvang je een mail" in far_text
+    assert ("De dag voor de bijeenkomst krijg je nog een herinnering." in far_text) is reminders
+    for text in (tomorrow_text, today_text):
+        assert "week" not in text and "herinnering" not in text
+    assert "binnenkort in een aparte mail" in tomorrow_text  # the run of tomorrow morning
+    assert "aparte mail" not in today_text and "code die op het scherm staat" in today_text
+
+
+def test_the_reminder_comes_the_day_before_with_the_meeting_link(smtp, app, make_user, clock):
+    event = event_on(make_user, 3, online_url=TEAMS)
+    reg.register(event, person(1))
+    app.config["REMINDERS"] = True
+    runner = app.test_cli_runner()
+    event_day = to_local(event.starts_at).date()
+    clock.move_to(local_to_utc(event_day - timedelta(days=2), time(7)))
+    assert "herinneringen: 0" in runner.invoke(args=["send-invitations"]).output
+    clock.move_to(local_to_utc(event_day - timedelta(days=1), time(7)))  # 26 hours before
+    assert "herinneringen: 1" in runner.invoke(args=["send-invitations"]).output
+    reminder = smtp.to("persoon1@school.nl")[-1]
+    assert reminder["Subject"] == "Morgen: Brainstormsessie RATO"
+    assert "Morgen is het zover." in body(reminder)
+    assert TEAMS in body(reminder)
+    assert TEAMS in reminder.get_body(preferencelist=("html",)).get_content()
+
+
+def test_a_reminder_sent_on_the_day_itself_says_today(smtp, app, make_user, clock):
+    event = event_on(make_user, 5)
+    app.config["REMINDERS"] = True
+    clock.move_to(local_to_utc(to_local(event.starts_at).date(), time(7)))
+    reg.register(event, person(1))
+    assert "herinneringen: 1" in app.test_cli_runner().invoke(args=["send-invitations"]).output
+    reminder = smtp.to("persoon1@school.nl")[-1]
+    assert reminder["Subject"] == "Vandaag: Brainstormsessie RATO"
+    assert "Vandaag is het zover." in body(reminder)
+
+
+def test_the_calendar_keeps_the_address_and_gives_the_meeting_link_organiser_and_alarm(
+    smtp, app, make_user
+):
+    address = "Hogeschool Utrecht, Padualaan 99; zaal 1.05"
+    hybrid = event_on(make_user, 3, location=address, online_url=TEAMS, organisers="RATO Utrecht")
+    online = event_on(make_user, 3, online_url=TEAMS)
+    on_site = event_on(make_user, 3, location=address)
+    for n, event in enumerate((hybrid, online, on_site), 1):
+        reg.register(event, person(n))
+    app.test_cli_runner().invoke(args=["send-invitations"])
+
+    invite = invitation_to(smtp, "persoon1@school.nl")
+    login = re.search(r"http://\S+/uitnodiging/\S+", body(invite)).group(0)
+    vevent = calendar_of(invite)
+    assert str(vevent["LOCATION"]) == address
+    assert str(vevent["URL"]) == TEAMS
+    assert TEAMS in vevent["DESCRIPTION"] and login in vevent["DESCRIPTION"]
+    assert vevent.start == hybrid.starts_at and vevent.end == hybrid.ends_at
+    assert str(vevent["ORGANIZER"]) == "mailto:noreply@brainstorm.local"
+    assert vevent["ORGANIZER"].params["CN"] == "RATO Utrecht"
+    (alarm,) = vevent.walk("VALARM")
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert alarm["TRIGGER"].dt == -timedelta(hours=1)
+
+    online_event = calendar_of(invitation_to(smtp, "persoon2@school.nl"))
+    assert (str(online_event["LOCATION"]), str(online_event["URL"])) == ("Online", TEAMS)
+    assert online_event["ORGANIZER"].params["CN"] == "Platform Samen Opleiden"
+
+    on_site_invite = invitation_to(smtp, "persoon3@school.nl")
+    on_site_event = calendar_of(on_site_invite)
+    assert str(on_site_event["LOCATION"]) == address
+    assert str(on_site_event["URL"]) in body(on_site_invite)  # the personal login link
+    assert "teams" not in on_site_event.to_ical().decode().lower()
+
+
+def test_mail_headers_a_dutch_date_auto_submitted_and_one_content_type_per_part(
+    smtp, soon, app, clock
+):
+    event, _bs = soon
+    reg.register(event, person(1))
+    app.test_cli_runner().invoke(args=["send-invitations"])
+    confirmation, invite = smtp.to("persoon1@school.nl")
+    for message in (confirmation, invite):
+        assert message["Auto-Submitted"] == "auto-generated"
+        assert not message["Date"].endswith("-0000")
+        sent = parsedate_to_datetime(message["Date"])
+        assert sent.utcoffset() == to_local(utcnow()).utcoffset()  # +0100 or +0200
+        assert abs(sent - utcnow()) < timedelta(minutes=5)
+        for part in message.walk():
+            assert len(part.get_all("Content-Type")) == 1
+    (calendar,) = [p for p in invite.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert calendar.get_content_charset() == "utf-8"
+    assert calendar.get_param("method") == "PUBLISH"
