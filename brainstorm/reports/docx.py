@@ -30,9 +30,10 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 RULE_HEX = "BFBFBF"
 TINT_HEX = "E8EEF5"
 FONT = "Calibri"
+ORGANISATION = "Samen Opleiden & Professionaliseren"
 TEXT_WIDTH = Mm(160)  # A4 less two margins of 2.5 cm
 # Column widths in mm by header; a column not named takes what is left of the text width.
-NUMBER_WIDTH = 25
+NUMBER_WIDTH = 28  # "Percentage" in bold, also in a font wider than Calibri
 APPENDIX_WIDTHS = {"Nr.": 11, "Herkomst": 24, "Stemmen": 19, "Status": 28}
 AUDIT_WIDTHS = {"Tijd": 24, "Wie": 36}
 
@@ -78,6 +79,8 @@ def render_docx(report: AdviceReport) -> bytes:
                 _labelled(doc.add_paragraph(), label, text)
         if cluster.recommendation:
             _labelled(_add(doc, "", RECOMMENDATION), "Aanbeveling", cluster.recommendation)
+        if report.audience == "alles":
+            _labelled(_add(doc, "", META), "Voor", cluster.for_whom)
         basis = _add(doc, "", META)
         basis.add_run(wording.BASIS).bold = True
         basis.paragraph_format.keep_with_next = True
@@ -148,11 +151,52 @@ def _title_page(doc, report: AdviceReport) -> None:
 
 
 def _contents(doc, report: AdviceReport) -> None:
-    """The contents written out (no field Word must update first)."""
+    """A table-of-contents field (headings 1 and 2, with page numbers) that Word and
+    LibreOffice update; until then it shows the contents written out, so a reader who never
+    updates fields still sees every section and theme (without page numbers)."""
     _heading(doc, "Inhoud", new_page=True)
-    for level, number, text in wording.contents(report):
+    entries = wording.contents(report)
+    first = _add(doc, "", CONTENTS)
+    _complex_field_start(first, 'TOC \\o "1-2" \\h \\z \\u')
+    last = first
+    for n, (level, number, text) in enumerate(entries):
         line = f"{number}. {text}" if number else text
-        _add(doc, line, SUBCONTENTS if level else CONTENTS)
+        paragraph = first if n == 0 else _add(doc, "", SUBCONTENTS if level else CONTENTS)
+        if n == 0 and level:
+            paragraph.style = doc.styles[SUBCONTENTS]
+        paragraph.add_run(line)
+        last = paragraph
+    _complex_field_end(last)
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")  # Word offers to fill in the page numbers on opening
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _complex_field_start(paragraph, instruction: str) -> None:
+    """begin, the instruction, separate: what follows is the field's current result."""
+    for kind in ("begin", None, "separate"):
+        run = OxmlElement("w:r")
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                char.set(qn("w:dirty"), "true")
+            run.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {instruction} "
+            run.append(instr)
+        paragraph._p.append(run)
+
+
+def _complex_field_end(paragraph) -> None:
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), "end")
+    run.append(char)
+    paragraph._p.append(run)
 
 
 def _participation(doc, report: AdviceReport, new_page: bool) -> None:
@@ -258,7 +302,19 @@ def _table(doc, rows: list[list[str]], widths: dict | None = None, numeric=()) -
                 run.bold = True
                 run.font.color.rgb = WHITE
                 _shade(cell, ACCENT_HEX)
+                _no_wrap(cell)  # "Percentage" stays one word whatever font stands in
     _add(doc, "", CELL)  # room after the table
+
+
+def _no_wrap(cell) -> None:
+    """The cell's text is not broken inside a word (w:noWrap, before shading in tcPr)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    no_wrap = OxmlElement("w:noWrap")
+    shading = tc_pr.find(qn("w:shd"))
+    if shading is not None:
+        shading.addprevious(no_wrap)
+    else:
+        tc_pr.append(no_wrap)
 
 
 def _row_properties(row, header: bool) -> None:
@@ -423,9 +479,10 @@ def _add_style(doc, name, *, size=None, before=None, after=None, color=None, tin
 def _properties(doc, report: AdviceReport) -> None:
     properties = doc.core_properties
     properties.title = report.title
-    properties.subject = f"Advies aan: {report.addressee}"
-    properties.author = properties.last_modified_by = "brainstorm"
-    properties.comments = ""
+    properties.subject = wording.subject(report)
+    properties.author = properties.last_modified_by = ORGANISATION
+    properties.category = "Adviesrapport"
+    properties.comments = f"{report.session_title}, {wording.dutch_date(report.event_start)}"
     properties.keywords = "adviesrapport; brainstorm; " + (
         "definitief" if report.final else "concept"
     )
@@ -435,3 +492,44 @@ def _properties(doc, report: AdviceReport) -> None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     properties.created = properties.modified = moment
     properties.revision = 1
+    _app_properties(doc)
+    _dutch_defaults(doc)
+
+
+def _dutch_defaults(doc) -> None:
+    """The template's defaults say en-US (spelling, hyphenation): Dutch instead, and no
+    thumbnail of the template's empty page."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    for language in doc.styles.element.iter(qn("w:lang")):
+        language.set(qn("w:val"), "nl-NL")
+        language.set(qn("w:eastAsia"), "nl-NL")
+    for language in doc.settings.element.iter(qn("w:themeFontLang")):
+        language.set(qn("w:val"), "nl-NL")
+    package = doc.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(r_id)
+
+
+def _app_properties(doc) -> None:
+    """docProps/app.xml of python-docx's template says "Microsoft Macintosh Word": ours, with
+    the organisation as company."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    for rel in doc.part.package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_XML.encode("utf-8")
+
+
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>Normal.dotm</Template><Application>brainstorm</Application>"
+    f"<Company>{'Samen Opleiden &amp; Professionaliseren'}</Company>"
+    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>1.0</AppVersion>"
+    "</Properties>"
+)

@@ -61,6 +61,8 @@ def render_markdown(report: AdviceReport) -> str:
         ):
             if text:
                 out.append(f"**{label}:** {_text(text)}")
+        if report.audience == "alles":
+            out.append(f"**Voor:** {cluster.for_whom}")
         out.append(f"**{wording.BASIS}**")
         if cluster.ideas:
             out.append(_cited(cluster.ideas))

@@ -7,13 +7,14 @@ from flask import render_template
 from flask_babel import force_locale
 from weasyprint import HTML
 
+from brainstorm.reports import wording
 from brainstorm.reports.services import AdviceReport
 
 
 def report_html(report: AdviceReport) -> str:
     """The standalone print page. Dutch whatever the visitor's language, like the DOCX."""
     with force_locale("nl"):
-        return render_template("reports/document.html", report=report)
+        return render_template("reports/document.html", report=report, wording=wording)
 
 
 def html_to_pdf(html: str) -> bytes:

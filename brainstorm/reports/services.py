@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from brainstorm.accounts.models import User
@@ -34,6 +35,50 @@ AUDIENCES = {
 }
 
 
+# Who a theme is for, in words for a reader (the keys are the deepening's audiences).
+AUDIENCE_NAMES = {
+    "ocw": "het ministerie van OCW",
+    "vakorganisaties": "de vakorganisaties",
+    "sectorraden": "de sectorraden",
+    "voorlopersgroep": "de Voorlopersgroep",
+}
+# The session's phases as the console names them (the audit trail reads in Dutch).
+PHASE_NAMES = {
+    "lobby": "welkom",
+    "input": "invoer open",
+    "hidden_input": "verborgen invoer",
+    "review": "bespreken",
+    "voting": "stemmen",
+    "closed": "afgesloten",
+}
+
+
+def audience_words(keys) -> str:
+    """["ocw", "vakorganisaties"] -> "het ministerie van OCW en de vakorganisaties";
+    no audiences: "alle betrokkenen"."""
+    names = [AUDIENCE_NAMES.get(key, key) for key in keys]
+    if not names:
+        return "alle betrokkenen"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def addressee_phrase(audience: str) -> str:
+    """The addressee inside a sentence: "voor alle betrokkenen", "voor De vakorganisaties"
+    keeps the proper names' capitals."""
+    return "alle betrokkenen" if audience == "alles" else AUDIENCES[audience]
+
+
+def dutch_decimal(value) -> str:
+    """2.96 -> "2,96"; whole numbers as they are; None -> "–"."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return (
+            str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").replace(".", ",")
+        )
+    return str(value)
+
+
 @dataclass(frozen=True)
 class ReportIdea:
     """A vraagstuk as the report cites it: where it came from and how it was received."""
@@ -57,6 +102,11 @@ class ReportCluster:
     recommendation: str = ""
     audiences: list[str] = field(default_factory=list)
     votes: int = 0
+
+    @property
+    def for_whom(self) -> str:
+        """The audiences in words: "het ministerie van OCW en de vakorganisaties"."""
+        return audience_words(self.audiences)
 
 
 @dataclass(frozen=True)
@@ -160,7 +210,7 @@ def build_report(bs: BrainstormSession, audience: str = "alles") -> AdviceReport
         idea_count=len(ideas),
         clusters=clusters,
         unclustered=[cite(i) for i in ideas if i.id not in clustered],
-        polls=_polls(bs),
+        polls=_dutch_polls(bs),
         registered_by_sector=registered["sector"],
         registered_by_partnership=registered["partnership"],
         participants_by_sector=_counted(p.sector for p in people),
@@ -229,7 +279,8 @@ def _audit_text(event: SessionEvent) -> str:
         label = action_label(change.get("action", "")) if change.get("action") else ""
         return ": ".join(filter(None, [label, change.get("text", "")]))
     if event.name == "phase_changed":
-        return f"fase: {payload.get('phase', '')}"
+        phase = payload.get("phase", "")
+        return f"fase: {PHASE_NAMES.get(phase, phase)}"
     idea = payload.get("idea") or {}
     state = "verborgen" if idea.get("hidden") else "op het bord"
     return f"moderatie: “{idea.get('text', '')}” ({state})"
@@ -248,6 +299,12 @@ def report_filename(report: AdviceReport, ext: str) -> str:
     )
 
 
+def _dutch_polls(bs: BrainstormSession) -> list[ReportPoll]:
+    """The polls in Dutch whatever the visitor's language (reports are always Dutch)."""
+    with force_locale("nl"):
+        return _polls(bs)
+
+
 def _polls(bs: BrainstormSession) -> list[ReportPoll]:
     """The event's pre-session polls and this session's live polls the facilitator chose
     (all of them until a choice is made), with their results."""
@@ -260,10 +317,7 @@ def _polls(bs: BrainstormSession) -> list[ReportPoll]:
                 ReportPollQuestion(
                     item["question"]["text"],
                     item["results"]["respondents"],
-                    [
-                        f"{label}: {number}" if number != "" else label
-                        for label, number in polls.result_lines(item["results"])
-                    ],
+                    _result_lines(item["results"]),
                     type=item["question"]["type"],
                     results=item["results"],
                 )
@@ -272,6 +326,21 @@ def _polls(bs: BrainstormSession) -> list[ReportPoll]:
         )
         for poll in report_polls(bs)
         if poll.questions and (chosen is None or poll.id in chosen)
+    ]
+
+
+def _result_lines(results: dict) -> list[str]:
+    """A question's results as Dutch lines: "gemiddelde: 2,96", "po: 12"; open answers
+    grouped, the most frequent first, with their count when more than one gave it."""
+    if results.get("type") == "open":
+        grouped = Counter(str(answer) for answer in results.get("answers", []) if answer)
+        return [
+            f"{answer} ({number}×)" if number > 1 else answer
+            for answer, number in sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
+        ]
+    return [
+        f"{label}: {dutch_decimal(number)}" if number != "" else label
+        for label, number in polls.result_lines(results)
     ]
 
 

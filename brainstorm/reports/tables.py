@@ -11,7 +11,7 @@ from brainstorm.reports.services import AdviceReport
 
 
 def report_tables(report: AdviceReport) -> dict[str, Rows]:
-    """The five tables, in the clusters' order."""
+    """The five tables (Dutch sheet names), in the clusters' order."""
     clusters = [
         ["Nr.", "Thema", "Stemmen", "Samenvatting", "Onderliggende vraag", "Aanbeveling", "Voor"]
     ]
@@ -19,14 +19,14 @@ def report_tables(report: AdviceReport) -> dict[str, Rows]:
     for number, cluster in enumerate(report.clusters, start=1):
         clusters.append(
             [number, cluster.title, cluster.votes, cluster.summary, cluster.question,
-             cluster.recommendation, ", ".join(cluster.audiences)]
+             cluster.recommendation, cluster.for_whom]
         )  # fmt: skip
         for idea in cluster.ideas:
             ideas.append([cluster.title, idea.text, idea.group, idea.source, idea.votes])
     for idea in report.unclustered:
         ideas.append(["", idea.text, idea.group, idea.source, idea.votes])
     votes = [["Thema", "Stemmen"]] + [[c.title, c.votes] for c in report.clusters]
-    polls = [["Poll", "Vraag", "Antwoorden", "Uitkomst"]]
+    polls = [["Peiling", "Vraag", "Antwoorden", "Uitkomst"]]
     for poll in report.polls:
         for question in poll.questions:
             for line in question.lines or [""]:
@@ -40,17 +40,17 @@ def report_tables(report: AdviceReport) -> dict[str, Rows]:
     ):
         participation += [[kind, key, value] for key, value in counts.items()]
     return {
-        "clusters": clusters,
+        "thema's": clusters,
         "vraagstukken": ideas,
         "stemmen": votes,
-        "polls": polls,
+        "peilingen": polls,
         "deelname": participation,
     }
 
 
 def render_xlsx(report: AdviceReport) -> bytes:
     """One sheet per table."""
-    return xlsx_bytes(report_tables(report))
+    return xlsx_bytes(report_tables(report), title=report.title)
 
 
 def render_csv_zip(report: AdviceReport) -> bytes:
@@ -58,5 +58,5 @@ def render_csv_zip(report: AdviceReport) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, rows in report_tables(report).items():
-            archive.writestr(f"{name}.csv", csv_text(rows))
+            archive.writestr(f"{name.replace(chr(39), '')}.csv", csv_text(rows))
     return buffer.getvalue()

@@ -7,7 +7,7 @@ from brainstorm.accounts.access import allow
 from brainstorm.accounts.services import can_facilitate
 from brainstorm.background import run_blocking
 from brainstorm.extensions import db
-from brainstorm.reports import services
+from brainstorm.reports import services, wording
 from brainstorm.reports.docx import render_docx
 from brainstorm.reports.forms import ReportSettingsForm
 from brainstorm.reports.markdown import render_markdown_file
@@ -51,6 +51,7 @@ def show(session_id: int):
         formats=[(fmt, label) for fmt, (label, _mime, _render) in FORMATS.items()],
         settings_form=form if facilitator else None,
         poll_choices=services.report_polls(bs) if facilitator else [],
+        wording=wording,
     )
 
 

@@ -233,11 +233,82 @@ def poll_summary(question: ReportPollQuestion) -> str:
 
 
 def open_answers(question: ReportPollQuestion) -> list[str]:
-    """The written answers of an open question (as the results hold them)."""
+    """The written answers of an open question, the same answers grouped with their count
+    ("Meer tijd (3×)"), the most frequent first."""
     if question.type != "open":
         return []
-    return list((question.results or {}).get("answers", [])) or list(question.lines)
+    return list(question.lines)
 
 
 def audit_time(moment: datetime) -> str:
     return f"{moment:%d-%m %H:%M}"
+
+
+# --- the charts as bars in HTML (the PDF and the preview; the DOCX draws them as pictures) ---
+
+
+def _bars(labels: list[str], values: list[float]) -> list[tuple[str, str, float]]:
+    """(label, number as written, length of the bar in percent of the longest)."""
+    top = max(values, default=0) or 1
+    return [
+        (label, dutch_number(value), round(100 * value / top, 1))
+        for label, value in zip(labels, values, strict=True)
+    ]
+
+
+def votes_bars(report: AdviceReport) -> list[tuple[str, str, float]]:
+    """Votes per theme in the report's order; [] when nobody voted."""
+    if not any(cluster.votes for cluster in report.clusters):
+        return []
+    return _bars(
+        [f"{n}. {c.title}" for n, c in enumerate(report.clusters, start=1)],
+        [c.votes for c in report.clusters],
+    )
+
+
+def question_bars(question: ReportPollQuestion) -> tuple[str, list[tuple[str, str, float]]]:
+    """(what the bars count, the bars) of a poll question, like the DOCX's chart; ("", [])
+    for open answers and unanswered questions."""
+    results = question.results or {}
+    if not question.respondents:
+        return "", []
+    if question.type in ("single", "multiple"):
+        options = results.get("options", [])
+        bars = _bars([o["label"] for o in options], [o["count"] for o in options])
+        return "Aantal keer gekozen", bars
+    if question.type == "ranking":
+        options = results.get("options", [])
+        bars = _bars([o["label"] for o in options], [o["points"] for o in options])
+        return "Punten (de eerste keuze telt het zwaarst)", bars
+    if question.type == "scale":
+        spread = results.get("distribution", [])
+        return "Aantal per score", _bars(
+            [str(d["value"]) for d in spread], [d["count"] for d in spread]
+        )
+    if question.type == "words":
+        words = results.get("words", [])[:15]
+        return "Aantal keer genoemd", _bars([w["text"] for w in words], [w["count"] for w in words])
+    return "", []
+
+
+def subject(report: AdviceReport) -> str:
+    """The document's subject: "Adviesrapport voor alle betrokkenen"."""
+    from brainstorm.reports.services import addressee_phrase
+
+    return f"Adviesrapport voor {addressee_phrase(report.audience)}"
+
+
+SECTION_IDS = {
+    INTRODUCTION: "inleiding",
+    PARTICIPATION: "deelname",
+    THEMES: "themas",
+    UNCLUSTERED: "niet-ingedeeld",
+    POLLS: "peilingen",
+    RAW_INPUT: "bijlage-invoer",
+    AUDIT: "bijlage-verloop",
+}
+
+
+def anchor(number: int | None, text: str) -> str:
+    """The id of a contents entry in the HTML: "thema-2", "deelname"."""
+    return f"thema-{number}" if number else SECTION_IDS.get(text, "")

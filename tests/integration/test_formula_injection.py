@@ -4,6 +4,7 @@ type is plain text in every XLSX and CSV download, never a live formula."""
 import csv
 import io
 import zipfile
+from collections import Counter
 from datetime import time, timedelta
 from uuid import uuid4
 
@@ -41,7 +42,7 @@ def cells(book) -> list:
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
 def assert_text_cells(book, texts: list[str]) -> None:
@@ -69,9 +70,13 @@ def test_the_writers_escape_text_and_keep_our_numbers():
     rows = [["tekst", "getal", "komma"], *([text, -3, 2.5] for text in [*HOSTILE, NORMAL])]
     fields = csv_rows(csv_text(rows).encode())
     assert [row[0] for row in fields[1:]] == [f"'{text}" for text in HOSTILE] + [NORMAL]
-    assert {tuple(row[1:]) for row in fields[1:]} == {("-3", "2.5")}  # numbers stay numbers
+    # Numbers stay numbers, with a decimal comma for Dutch Excel (even a negative one).
+    assert {tuple(row[1:]) for row in fields[1:]} == {("-3", "2,5")}
+    assert csv_rows(csv_text([[-2.5]]).encode()) == [["-2,5"]]
     # Dutch Excel splits on ";": text is quoted, so no second field starts with "=".
-    assert '"Werkdruk;=1+2",-3\r\n' in csv_text([["Werkdruk;=1+2", -3]])
+    assert '"Werkdruk;=1+2";-3\r\n' in csv_text([["Werkdruk;=1+2", -3]])
+    # A newline inside a vraagstuk stays inside its field.
+    assert csv_rows(csv_text([["regel 1\nregel 2", 1]]).encode()) == [["regel 1\nregel 2", "1"]]
     sheet = workbook(xlsx_bytes({"blad": rows}))["blad"]
     values = list(sheet.iter_rows(min_row=2, values_only=True))
     assert values == [(text, -3, 2.5) for text in [*HOSTILE, NORMAL]]
@@ -117,7 +122,8 @@ def test_ideas_are_text_in_the_report_xlsx_and_csv_zip(hostile_session):
     assert len(ideas) == len(HOSTILE) + 1 and NORMAL in ideas and "=1+2" in ideas
 
     book = workbook(staff.get(f"/sessions/{bs.id}/report.xlsx").data)
-    assert_text_cells(book, ideas + answers)
+    grouped = [f"{a} ({n}×)" if n > 1 else a for a, n in Counter(answers).items()]
+    assert_text_cells(book, ideas + grouped)
     votes = [row[4] for row in book["vraagstukken"].iter_rows(min_row=2, values_only=True)]
     assert votes == [0] * len(ideas)  # the numbers we write stay numbers
 
@@ -125,7 +131,8 @@ def test_ideas_are_text_in_the_report_xlsx_and_csv_zip(hostile_session):
     rows = csv_rows(archive.read("vraagstukken.csv"))
     assert_escaped_fields(rows, ideas)
     assert {row[4] for row in rows[1:]} == {"0"}
-    assert_escaped_fields(csv_rows(archive.read("polls.csv")), answers)
+    # The same open answer given twice is one line with its count.
+    assert_escaped_fields(csv_rows(archive.read("peilingen.csv")), grouped)
     for name in archive.namelist():
         assert_escaped_fields(csv_rows(archive.read(name)), [])
 

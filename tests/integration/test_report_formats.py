@@ -108,15 +108,19 @@ def test_docx_keeps_the_order_the_recommendation_and_dutch_characters(shaped):
 def test_xlsx_and_csv_zip_hold_the_same_tables(shaped):
     bs, staff = shaped
     book = load_workbook(io.BytesIO(staff.get(f"/sessions/{bs.id}/report.xlsx").data))
-    assert book.sheetnames == ["clusters", "vraagstukken", "stemmen", "polls", "deelname"]
-    titles = [row[1] for row in book["clusters"].iter_rows(min_row=2, values_only=True)]
+    assert book.sheetnames == ["thema's", "vraagstukken", "stemmen", "peilingen", "deelname"]
+    titles = [row[1] for row in book["thema's"].iter_rows(min_row=2, values_only=True)]
     assert titles == ORDER
     archive = zipfile.ZipFile(io.BytesIO(staff.get(f"/sessions/{bs.id}/report.zip").data))
-    assert sorted(archive.namelist()) == sorted(f"{n}.csv" for n in book.sheetnames)
-    rows = list(csv.reader(io.StringIO(archive.read("vraagstukken.csv").decode("utf-8-sig"))))
+    assert sorted(archive.namelist()) == sorted(
+        f"{n.replace(chr(39), '')}.csv" for n in book.sheetnames
+    )
+    raw = archive.read("vraagstukken.csv")
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM for Dutch Excel
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert {row[1] for row in rows[1:]} == set(IDEAS)
     participation = archive.read("deelname.csv").decode("utf-8-sig")
-    counts = list(csv.reader(io.StringIO(participation)))
+    counts = list(csv.reader(io.StringIO(participation), delimiter=";"))
     assert [row[1:] for row in counts if row[0] == "deelnemers per sector"] == [
         ["po", "1"],
         ["mbo", "1"],
@@ -130,7 +134,7 @@ def test_audience_filter_and_named_participants_by_consent(shaped):
     assert "-ocw-" in ocw.headers["Content-Disposition"]
     titles = [
         r[1]
-        for r in load_workbook(io.BytesIO(ocw.data))["clusters"].iter_rows(
+        for r in load_workbook(io.BytesIO(ocw.data))["thema's"].iter_rows(
             min_row=2, values_only=True
         )
     ]
@@ -305,7 +309,13 @@ def test_docx_title_page_contents_themes_charts_and_appendices(shaped):
         "Bijlage: alle invoer",
         "Bijlage: verloop van moderatie en clustering",
     ]
-    assert "instrText" not in xml and 'instr="TOC' not in xml  # written out, not a field
+    # A real table-of-contents field (headings 1-2, page numbers) that Word updates on
+    # opening; until then its result is the contents written out.
+    assert '<w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText>' in xml
+    begin, end = xml.index('w:fldCharType="begin"'), xml.index('w:fldCharType="end"')
+    assert begin < xml.index("Bijlage: verloop van moderatie en clustering") < end
+    settings = document.settings.element.xml
+    assert "updateFields" in settings and "nl-NL" in settings and "en-US" not in settings
     sections = [p.text for p in paragraphs if p.style.name == "Heading 1"]
     assert sections == ["Inhoud", *contents[:3], *contents[-3:]]
 
@@ -345,7 +355,19 @@ def test_docx_title_page_contents_themes_charts_and_appendices(shaped):
     for word in ("coördinatie", "naïeve", "Financiële", "Eén", "één uur"):
         assert word in xml
     assert document.sections[0].page_width.mm == pytest.approx(210, abs=0.5)  # A4
-    assert document.core_properties.author == "brainstorm"
+    properties = document.core_properties
+    assert properties.author == "Samen Opleiden & Professionaliseren"
+    assert properties.title == "Adviesrapport: " + bs.event.title
+    assert properties.subject == "Adviesrapport voor alle betrokkenen"
+    assert properties.language == "nl-NL"
+    package = zipfile.ZipFile(io.BytesIO(staff.get(f"/sessions/{bs.id}/report.docx").data))
+    app_xml = package.read("docProps/app.xml").decode()
+    assert "Macintosh" not in app_xml and "Samen Opleiden &amp; Professionaliseren" in app_xml
+    assert "en-US" not in package.read("word/styles.xml").decode()
+    assert "docProps/thumbnail.jpeg" not in package.namelist()
+    # Header cells never break inside a word ("Percentag|e" when Calibri is missing).
+    header_cells = xml.count("<w:tblHeader/>")
+    assert header_cells and xml.count("<w:noWrap/>") >= header_cells
 
 
 def test_docx_says_concept_in_every_header_until_the_facilitator_marks_it_final(shaped, login):
@@ -426,3 +448,56 @@ def test_a_participant_asking_for_the_markdown_is_refused(shaped, app):
     participant.post("/join", data={"code": bs.join_code, "display_name": "Nieuwsgierig"})
     response = participant.get(f"/sessions/{bs.id}/report.md")
     assert response.status_code in (302, 401, 403)
+
+
+# --- issue 21: files a ministry can receive as they are ---------------------------------------
+
+
+def scale_and_open_poll(bs):
+    """A pre-session poll with a scale (mean 2,67) and an open question whose 6 answers are 2
+    different ones; chosen for the report."""
+    from brainstorm.polls import services as polls
+    from brainstorm.reports import services as reports
+
+    facilitator = db.session.get(User, bs.event.created_by_id)
+    poll = polls.create_poll(bs.event, facilitator, "Peiling vooraf")
+    scale = polls.add_question(poll, facilitator, polls.QuestionData("scale", "Hoe druk is het?"))
+    open_ = polls.add_question(poll, facilitator, polls.QuestionData("open", "Wat moet beter?"))
+    for n, (score, text) in enumerate([(2, "Tijd"), (3, "Tijd"), (3, "Geld")] * 2):
+        polls.submit_response(poll, f"respondent-{n}", {scale.id: score, open_.id: text})
+    reports.save_report_settings(bs, bs.report_introduction, [poll.id], final=False)
+
+
+def test_xlsx_has_a_bold_frozen_header_widths_words_and_dutch_numbers(shaped):
+    bs, staff = shaped
+    scale_and_open_poll(bs)
+    book = load_workbook(io.BytesIO(staff.get(f"/sessions/{bs.id}/report.xlsx").data))
+    assert book.properties.creator == "Samen Opleiden & Professionaliseren"
+    for sheet in book:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(cell.font.b for cell in sheet[1]), sheet.title
+        assert sheet.column_dimensions["A"].width >= 6
+    themes = {row[1]: row[6] for row in book["thema's"].iter_rows(min_row=2, values_only=True)}
+    assert themes["Werkdruk"] == "het ministerie van OCW"
+    assert themes["Zij-instroom en coördinatie"] == "alle betrokkenen"
+    assert themes["Stage"] == "de sectorraden"
+    votes = [row[2] for row in book["thema's"].iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(v, int) for v in votes)  # numbers stay numbers
+    outcomes = [row[3] for row in book["peilingen"].iter_rows(min_row=2, values_only=True)]
+    assert "gemiddelde: 2,67" in outcomes
+    assert "Tijd (4×)" in outcomes and "Geld (2×)" in outcomes
+    assert not [o for o in outcomes if o == "Tijd"]  # grouped, not repeated
+
+
+def test_pdf_and_docx_speak_dutch_numbers_and_say_for_whom(shaped):
+    bs, staff = shaped
+    scale_and_open_poll(bs)
+    _reader, text = pdf_text(staff.get(f"/sessions/{bs.id}/report.pdf").data)
+    flat = " ".join(text.split())
+    assert "2,67" in flat and "2.67" not in flat
+    assert "Tijd (4×)" in flat
+    assert "Voor: het ministerie van OCW" in flat
+    document, _xml = docx_of(staff, bs)
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Voor: het ministerie van OCW" in body
+    assert "Tijd (4×)" in body
