@@ -361,3 +361,48 @@ def save_report_settings(
     bs.report_poll_ids = [i for i in poll_ids if i in known]
     bs.report_final = bool(final)
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class AudienceVersion:
+    """What one audience's version holds: the themes tagged for it and those for everyone."""
+
+    key: str
+    name: str
+    tagged: list[str]
+    everyone: list[str]
+
+
+def audience_versions(bs: BrainstormSession) -> list[AudienceVersion]:
+    """Per audience, which themes its report holds (from the deepening's audiences), for the
+    report page; "alles" holds every theme."""
+    clusters = ordered_clusters(bs)
+    untagged = [c.label for c in clusters if not c.audiences]
+    versions = [AudienceVersion("alles", AUDIENCES["alles"], [c.label for c in clusters], [])]
+    for key, name in AUDIENCES.items():
+        if key != "alles":
+            tagged = [c.label for c in clusters if key in c.audiences]
+            versions.append(AudienceVersion(key, name, tagged, untagged))
+    return versions
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A theme the facilitator may want to finish before marking the report final."""
+
+    title: str
+    unnamed: bool  # enters the report with its suggested title
+    no_deepening: bool  # no summary, question or recommendation
+
+
+def unfinished_clusters(bs: BrainstormSession) -> list[Unfinished]:
+    """Themes without a name of their own or without any deepening, in the report's order."""
+    return [
+        Unfinished(
+            c.label,
+            unnamed=not c.title,
+            no_deepening=not (c.summary or c.question or c.recommendation),
+        )
+        for c in ordered_clusters(bs)
+        if not c.title or not (c.summary or c.question or c.recommendation)
+    ]

@@ -52,6 +52,8 @@ def show(session_id: int):
         settings_form=form if facilitator else None,
         poll_choices=services.report_polls(bs) if facilitator else [],
         wording=wording,
+        versions=services.audience_versions(bs),
+        unfinished=services.unfinished_clusters(bs) if not bs.report_final else [],
     )
 
 

@@ -501,3 +501,33 @@ def test_pdf_and_docx_speak_dutch_numbers_and_say_for_whom(shaped):
     body = "\n".join(p.text for p in document.paragraphs)
     assert "Voor: het ministerie van OCW" in body
     assert "Tijd (4×)" in body
+
+
+def test_the_page_says_what_each_version_holds_and_downloads_the_chosen_audience(shaped, login):
+    bs, staff = shaped
+    page = staff.get(f"/sessions/{bs.id}/report?audience=ocw").get_data(as_text=True)
+    # The downloads are buttons of the audience form: they carry the choice in "Voor".
+    form = page[page.index('<form method="get" class="report-choice"') :]
+    form = form[: form.index("</form>")]
+    assert 'id="download-pdf"' in form and 'name="audience"' in form
+    assert f'formaction="/sessions/{bs.id}/report.pdf"' in form
+    assert "audience=alles" not in form
+    assert "Wat elke versie bevat" in page
+    assert "Voor deze groep: Werkdruk." in page  # OCW's own theme
+    assert "Voor iedereen: Zij-instroom en coördinatie." in page
+    # What such a button asks for: the file for the audience in the form.
+    pdf = staff.get(f"/sessions/{bs.id}/report.pdf?audience=ocw")
+    assert "-ocw-" in pdf.headers["Content-Disposition"]
+
+
+def test_before_final_the_facilitator_sees_unnamed_or_undeepened_themes(shaped, login):
+    bs, staff = shaped
+    facilitator = login(db.session.get(User, bs.event.created_by_id))
+    page = facilitator.get(f"/sessions/{bs.id}/report").get_data(as_text=True)
+    warning = page[page.index('id="report-unfinished"') :]
+    warning = warning[: warning.index("</div>")]
+    # All three have a name; only "Werkdruk" has a recommendation.
+    assert "Zij-instroom en coördinatie — geen verdieping" in warning
+    assert "Stage — geen verdieping" in warning
+    assert "Werkdruk" not in warning
+    assert "Nog niet af" not in staff.get(f"/sessions/{bs.id}/report").get_data(as_text=True)
