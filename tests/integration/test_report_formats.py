@@ -531,3 +531,50 @@ def test_before_final_the_facilitator_sees_unnamed_or_undeepened_themes(shaped, 
     assert "Stage — geen verdieping" in warning
     assert "Werkdruk" not in warning
     assert "Nog niet af" not in staff.get(f"/sessions/{bs.id}/report").get_data(as_text=True)
+
+
+# --- read back by independent readers: poppler's pdftotext and LibreOffice ------------------
+
+
+def test_pdftotext_reads_no_watermark_letters_and_the_right_subject(shaped, tmp_path):
+    bs, staff = shaped
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(staff.get(f"/sessions/{bs.id}/report.pdf").data)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    # "CONCEPT" only in words (page header, the note on page one), never as loose letters
+    # of the diagonal watermark mixed into the body.
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert not [line for line in lines if len(line) <= 2 and line.isalpha()], lines
+    assert "CONCEPT" in text
+    assert "Adviesrapport voor alle betrokkenen" in " ".join(text.split())
+    assert "voor Alle betrokkenen" not in text
+    # The sector table has column headers.
+    flat = " ".join(text.split())
+    assert "Sector Deelnemers" in flat and "Partnerschap Deelnemers" in flat
+
+
+def test_libreoffice_opens_the_docx_without_errors(shaped, tmp_path):
+    bs, staff = shaped
+    voted_with_a_poll(bs)
+    source = tmp_path / "rapport.docx"
+    source.write_bytes(staff.get(f"/sessions/{bs.id}/report.docx").data)
+    profile = (tmp_path / "lo-profile").as_uri()
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Error" not in done.stderr and "error" not in done.stdout.lower(), done
+    converted = tmp_path / "rapport.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Werkdruk" in flat and "Eén uur per week extra voor elke schoolopleider" in flat
+    # No header broken mid-word ("Percentag|e") whatever font stands in for Calibri.
+    assert "Percentage" in flat and flat.count("Percentag") == flat.count("Percentage")
