@@ -578,3 +578,14 @@ def test_libreoffice_opens_the_docx_without_errors(shaped, tmp_path):
     assert "Werkdruk" in flat and "Eén uur per week extra voor elke schoolopleider" in flat
     # No header broken mid-word ("Percentag|e") whatever font stands in for Calibri.
     assert "Percentage" in flat and flat.count("Percentag") == flat.count("Percentage")
+
+
+def test_the_audit_trail_names_phases_in_dutch():
+    from brainstorm.realtime.models import SessionEvent
+    from brainstorm.reports.services import _audit_text
+
+    words = [
+        _audit_text(SessionEvent(name="phase_changed", payload={"phase": phase}))
+        for phase in ("input", "review", "voting", "closed")
+    ]
+    assert words == ["fase: invoer open", "fase: bespreken", "fase: stemmen", "fase: afgesloten"]
