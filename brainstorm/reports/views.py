@@ -7,7 +7,7 @@ from brainstorm.accounts.access import allow
 from brainstorm.accounts.services import can_facilitate
 from brainstorm.background import run_blocking
 from brainstorm.extensions import db
-from brainstorm.reports import services, wording
+from brainstorm.reports import cache, services, wording
 from brainstorm.reports.docx import render_docx
 from brainstorm.reports.forms import ReportSettingsForm
 from brainstorm.reports.markdown import render_markdown_file
@@ -80,7 +80,7 @@ def download(session_id: int, fmt: str):
     bs = db.get_or_404(BrainstormSession, session_id)
     report = services.build_report(bs, request.args.get("audience", "alles"))
     _label, mimetype, render = FORMATS[fmt]
-    data = run_blocking(render, report)
+    data = cache.rendered(report, fmt, lambda: run_blocking(render, report))
     name = services.report_filename(report, fmt)
     return Response(
         data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}

@@ -589,3 +589,24 @@ def test_the_audit_trail_names_phases_in_dutch():
         for phase in ("input", "review", "voting", "closed")
     ]
     assert words == ["fase: invoer open", "fase: bespreken", "fase: stemmen", "fase: afgesloten"]
+
+
+def test_an_unchanged_report_is_rendered_once_and_a_change_renders_it_again(
+    shaped, login, monkeypatch
+):
+    from brainstorm.reports import cache, views
+
+    bs, staff = shaped
+    cache.clear()
+    calls = []
+    label, mime, render = views.FORMATS["md"]
+    monkeypatch.setitem(views.FORMATS, "md", (label, mime, lambda r: calls.append(r) or render(r)))
+    first = staff.get(f"/sessions/{bs.id}/report.md").data
+    assert staff.get(f"/sessions/{bs.id}/report.md").data == first
+    assert len(calls) == 1
+    facilitator = login(db.session.get(User, bs.event.created_by_id))
+    facilitator.post(f"/sessions/{bs.id}/report", data={"introduction": "Nieuwe inleiding."})
+    again = staff.get(f"/sessions/{bs.id}/report.md").data
+    assert len(calls) == 2 and b"Nieuwe inleiding." in again
+    staff.get(f"/sessions/{bs.id}/report.md?audience=ocw")
+    assert len(calls) == 3  # another audience, another file
