@@ -154,7 +154,8 @@ def _contents(doc, report: AdviceReport) -> None:
     """A table-of-contents field (headings 1 and 2, with page numbers) that Word and
     LibreOffice update; until then it shows the contents written out, so a reader who never
     updates fields still sees every section and theme (without page numbers)."""
-    _heading(doc, "Inhoud", new_page=True)
+    # Word's own style for this heading: like Heading 1, but not listed in the contents.
+    _heading(doc, "Inhoud", new_page=True).style = doc.styles["TOC Heading"]
     entries = wording.contents(report)
     first = _add(doc, "", CONTENTS)
     _complex_field_start(first, 'TOC \\o "1-2" \\h \\z \\u')
