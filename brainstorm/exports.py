@@ -99,7 +99,8 @@ def xlsx_bytes(sheets: Mapping[str, Rows], title: str = "") -> bytes:
 def download(sheets: Mapping[str, Rows], fmt: str, name: str) -> Response:
     """A CSV (the first table) or XLSX (all tables) download named name.<fmt>."""
     if fmt == "csv":
-        body, mimetype = csv_text(next(iter(sheets.values()))), "text/csv; charset=utf-8"
+        # Werkzeug adds "; charset=utf-8" to a text/* mimetype itself: named here it came twice.
+        body, mimetype = csv_text(next(iter(sheets.values()))), "text/csv"
     else:
         body, mimetype = xlsx_bytes(sheets), XLSX
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}

@@ -142,7 +142,9 @@ def test_anonymous_poll_answers_are_text_in_the_poll_exports(hostile_session):
     answers = list(db.session.scalars(select(Answer.value).order_by(Answer.id)))
     assert len(answers) == len(HOSTILE) + 1 and "@SUM(A1)" in answers
 
-    rows = csv_rows(client.get(f"/polls/{poll.id}/export.csv").data)
+    response = client.get(f"/polls/{poll.id}/export.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
+    rows = csv_rows(response.data)
     assert_escaped_fields(rows, answers)
     assert [row[0] for row in rows[1:]] == [str(n) for n in range(1, len(answers) + 1)]
     assert {row[2] for row in rows[1:]} == {"Welk vraagstuk?"}
