@@ -97,8 +97,9 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
     expect(screen.locator("#board")).to_be_hidden()
 
     # Every idea is somewhere: in one theme (folded lists opened) or under "Nog niet ingedeeld".
-    for button in phone.get_by_role("button", name=re.compile(r"^Toon alle")).all():
-        button.click()
+    more = phone.get_by_role("button", name=re.compile(r"^Toon alle"))
+    while more.count():  # one at a time: each click redraws the list the next is found in
+        more.first.click()
     shown = phone.locator("#clusters-section .theme-idea-text").all_text_contents()
     assert sorted(shown) == sorted(IDEAS)
     first = themes.first
