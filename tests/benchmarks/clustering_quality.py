@@ -1,10 +1,11 @@
-"""What each step of the clustering pipeline adds: an ablation on the Dutch evaluation set.
+"""What each step of the clustering pipeline adds: an ablation on both Dutch development sets.
 
-    python -m tests.benchmarks.clustering_quality [--file FILE.jsonl] [--k 7] [--seeds 5]
+    python -m tests.benchmarks.clustering_quality [--seeds 5] [--set NAME]
 
-Each line is one variant, NMI/ARI as the mean over seeds 0..seeds-1 at the gold k (or --k),
-each step adding to the one before; the last lines are the engine itself (k given, then k
-automatic). JSON lines.
+Per data set and variant one JSON line: NMI and ARI as the mean over seeds 0..seeds-1 at the
+gold number of themes, each step adding to the one before; then the engine with k chosen
+automatically, and for comparison a short-text mixture model (GSDMM) and the first engine
+(LSA + KMeans). At the end a Markdown table of the NMIs, as in the README.
 """
 
 from __future__ import annotations
@@ -13,105 +14,193 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
 
 from brainstorm.clustering import cluster
-from brainstorm.clustering import features as steps
+from brainstorm.clustering import features as steps_
 from brainstorm.clustering.evaluate import baseline_labels, load_jsonl
 from brainstorm.clustering.graph import knn_graph, neighbours, spectral_embedding
-from brainstorm.clustering.model import N_INIT
+from brainstorm.clustering.model import N_INIT, _fit_labels
+from brainstorm.clustering.steps import Steps
 from brainstorm.clustering.text import analyse
 
-DATA = Path(__file__).resolve().parents[3] / "shared/evaldata/sib200_nld/sib200_nld.jsonl"
+EVALDATA = Path(__file__).resolve().parents[3] / "shared/evaldata"
+SETS = {
+    "vraagstukken_po_vo_mbo": EVALDATA / "vraagstukken_po_vo_mbo/vraagstukken.jsonl",
+    "sib200_nld": EVALDATA / "sib200_nld/sib200_nld.jsonl",
+}
+NOTHING = Steps(parts=False, vocabulary=False, typos=False, background_idf=False)
+# The steps of issue 20, switched on one after the other.
+CUMULATIVE = [
+    ("+ compounds count as their parts (zij-instromers, lerarentekort)", Steps(
+        vocabulary=False, typos=False, background_idf=False)),
+    ("+ the field's vocabulary (wpb, po, tekort aan leraren, English)", Steps(
+        typos=False, background_idf=False)),
+    ("+ typing errors read as the session's word (werkdurk)", Steps(background_idf=False)),
+    ("+ background IDF from wordfreq: **the engine**", Steps()),
+]  # fmt: skip
+Labels = Callable[[int], list[int]]
 
 
 def _kmeans(points, k: int, seed: int) -> list[int]:
     return KMeans(k, n_init=N_INIT, random_state=seed).fit_predict(points)
 
 
-def _spectral(matrix, k: int, seed: int) -> list[int]:
-    graph = knn_graph(sp_csr(matrix), neighbours(matrix.shape[0]))
-    return _kmeans(normalize(spectral_embedding(graph, k)), k, seed)
+def _engine(texts: list[str], k: int | None, steps: Steps) -> Labels:
+    def run(seed: int) -> list[int]:
+        features = steps_.build_features(texts, seed=seed, steps=steps)
+        return [int(label) for label in _fit_labels(features, k, seed)[0]]
+
+    return run
 
 
-def sp_csr(matrix):
-    """Return matrix as sparse CSR (dense LSA output included)."""
-    import scipy.sparse as sp
+def gsdmm(
+    docs: list[np.ndarray],
+    vocabulary: int,
+    k: int,
+    seed: int,
+    alpha: float = 0.1,
+    beta: float = 0.1,
+    iterations: int = 30,
+) -> list[int]:
+    """Return labels of a collapsed Gibbs sampler for the Dirichlet multinomial mixture
+    (GSDMM, Yin & Wang 2014), each text a set of feature ids."""
+    rng = np.random.default_rng(seed)
+    z = rng.integers(k, size=len(docs))
+    members = np.bincount(z, minlength=k).astype(float)
+    word_counts = np.zeros((k, vocabulary))
+    totals = np.zeros(k)
+    for d, words in enumerate(docs):
+        word_counts[z[d], words] += 1
+        totals[z[d]] += len(words)
+    for _ in range(iterations):
+        for d in rng.permutation(len(docs)):
+            words, old = docs[d], z[d]
+            members[old] -= 1
+            word_counts[old, words] -= 1
+            totals[old] -= len(words)
+            log_p = np.log(members + alpha) + np.log(word_counts[:, words] + beta).sum(axis=1)
+            log_p -= np.log(
+                totals[:, None] + vocabulary * beta + np.arange(len(words))[None, :]
+            ).sum(axis=1)
+            p = np.exp(log_p - log_p.max())
+            new = rng.choice(k, p=p / p.sum())
+            z[d] = new
+            members[new] += 1
+            word_counts[new, words] += 1
+            totals[new] += len(words)
+    return [int(label) for label in z]
 
-    return sp.csr_matrix(matrix)
 
-
-def variants(texts: list[str], k: int) -> dict[str, Callable[[int], list[int]]]:
-    """Return the steps, each a function of the seed giving labels."""
-    analysis = analyse(texts)
-    word, _ = steps._tfidf(
-        list(zip(analysis.stems, analysis.heads, strict=True)),
-        TfidfVectorizer(analyzer=steps._word_features, sublinear_tf=True),
+def variants(texts: list[str], k: int) -> dict[str, Labels]:
+    """Return the steps, each a function of the seed giving labels at k."""
+    analysis = analyse(texts, NOTHING)
+    counts, _ = steps_._counts(
+        [[*stems, *(f"{a} {b}" for a, b in pairwise(stems))] for stems in analysis.stems]
     )
-    char, _ = steps._tfidf(
-        [" ".join(w) for w in analysis.words],
-        TfidfVectorizer(analyzer="char_wb", ngram_range=steps.CHAR_NGRAMS, sublinear_tf=True),
-    )
-    joined = steps._join(word, char)
-    shared = steps._join(steps._shared_only(word), steps._shared_only(char))
+    word = steps_._tfidf(counts)
+    char = steps_._tfidf(steps_._char_counts(analysis.words))
+    joined = steps_._join(word, char)
+    shared = steps_._join(steps_._shared_only(word), steps_._shared_only(char))
 
     def lsa(seed: int):
         return normalize(TruncatedSVD(100, random_state=seed).fit_transform(shared))
 
+    def spectral(matrix, seed: int) -> list[int]:
+        graph = knn_graph(sp.csr_matrix(matrix), neighbours(matrix.shape[0]))
+        return _kmeans(normalize(spectral_embedding(graph, k)), k, seed)
+
+    features = steps_.build_features(texts)
+    kept = np.flatnonzero(np.bincount(features.shared.indices) > 0)
+    binary = features.shared[:, kept].tocsr()
+    docs = [binary.indices[binary.indptr[i] : binary.indptr[i + 1]] for i in range(len(texts))]
+
     return {
-        "baseline: TfidfVectorizer() + KMeans": lambda s: baseline_labels(texts, k, s),
-        "+ Dutch stop words, stems, bigrams, sublinear tf": lambda s: _kmeans(
-            normalize(word), k, s
+        "plain `TfidfVectorizer()` + KMeans (the baseline)": lambda s: baseline_labels(texts, k, s),
+        "Dutch and English stop words, Snowball stems, bigrams, sublinear tf; KMeans": (
+            lambda s: _kmeans(normalize(word), k, s)
         ),
-        "+ character 4-grams (compounds)": lambda s: _kmeans(joined, k, s),
-        "+ only features shared by 2+ texts": lambda s: _kmeans(shared, k, s),
-        "+ LSA 100 (the first engine)": lambda s: _kmeans(lsa(s), k, s),
-        "neighbour graph + spectral, on LSA": lambda s: _spectral(lsa(s), k, s),
-        "neighbour graph + spectral, on shared TF-IDF": lambda s: _spectral(shared, k, s),
-        "engine: cluster(texts, k)": lambda s: cluster(texts, k, seed=s).labels,
+        "+ character 4-grams of the content words": lambda s: _kmeans(joined, k, s),
+        "+ only features two or more texts share": lambda s: _kmeans(shared, k, s),
+        "+ LSA, KMeans (the first engine)": lambda s: _kmeans(lsa(s), k, s),
+        "neighbour graph + spectral embedding + KMeans on the shared TF-IDF (before issue 20)": (
+            lambda s: spectral(shared, s)
+        ),
+        **{name: _engine(texts, k, steps) for name, steps in CUMULATIVE},
+        "for comparison: GSDMM short-text mixture model on the engine's features": (
+            lambda s: gsdmm(docs, binary.shape[1], k, s)
+        ),
     }
 
 
+def _report(
+    table: dict[str, dict[str, str]],
+    name: str,
+    gold: list[str],
+    variant: str,
+    labels: list[list[int]],
+    seconds: float,
+    chosen: list[int] | None = None,
+) -> None:
+    """Print one JSON line and note the NMI for the table."""
+    nmi = [normalized_mutual_info_score(gold, found) for found in labels]
+    ari = [adjusted_rand_score(gold, found) for found in labels]
+    line = {"benchmark": "clustering_quality", "set": name, "variant": variant}
+    line |= {"n": len(gold), "k": len(set(gold)) if chosen is None else chosen}
+    line |= {"nmi": round(float(np.mean(nmi)), 4), "nmi_sd": round(float(np.std(nmi)), 4)}
+    line |= {"ari": round(float(np.mean(ari)), 4), "seconds": round(seconds, 3)}
+    print(json.dumps(line, ensure_ascii=False), flush=True)
+    cell = f"{np.mean(nmi):.3f}"
+    if chosen is not None:
+        cell += f" (k = {', '.join(map(str, sorted(set(chosen))))})"
+    table.setdefault(variant, {})[name] = cell
+
+
 def main() -> None:
-    """Print one JSON line per variant."""
+    """Print one JSON line per variant and data set, then the Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--file", default=str(DATA))
-    parser.add_argument("--k", type=int)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--set", choices=sorted(SETS), action="append")
     args = parser.parse_args()
-    texts, gold = load_jsonl(args.file)
-    k = args.k or len(set(gold))
     seeds = range(args.seeds)
+    table: dict[str, dict[str, str]] = {}
+    names = args.set or list(SETS)
+    gold_k: dict[str, int] = {}
 
-    def report(name: str, runs: list[tuple[list[int], float]], **extra) -> None:
-        nmi = [normalized_mutual_info_score(gold, labels) for labels, _ in runs]
-        ari = [adjusted_rand_score(gold, labels) for labels, _ in runs]
-        line = {"benchmark": "clustering_quality", "variant": name, "n": len(texts), **extra}
-        line |= {"nmi": round(float(np.mean(nmi)), 4), "nmi_sd": round(float(np.std(nmi)), 4)}
-        line |= {"ari": round(float(np.mean(ari)), 4)}
-        line["seconds"] = round(float(np.mean([seconds for _, seconds in runs])), 3)
-        print(json.dumps(line, ensure_ascii=False), flush=True)
-
-    def timed(fn, seed):
+    for name in names:
+        texts, gold = load_jsonl(SETS[name])
+        k = gold_k[name] = len(set(gold))
+        for variant, labels_of in variants(texts, k).items():
+            started = time.perf_counter()
+            runs = [labels_of(seed) for seed in seeds]
+            seconds = (time.perf_counter() - started) / len(seeds)
+            _report(table, name, gold, variant, runs, seconds)
         started = time.perf_counter()
-        labels = fn(seed)
-        return labels, time.perf_counter() - started
+        automatic = [cluster(texts, seed=seed) for seed in seeds]
+        seconds = (time.perf_counter() - started) / len(seeds)
+        variant = "the engine with k chosen automatically"
+        labels = [result.labels for result in automatic]
+        _report(table, name, gold, variant, labels, seconds, [result.k for result in automatic])
+        started = time.perf_counter()
+        labels = [_engine(texts, None, Steps(background_idf=False))(seed) for seed in seeds]
+        seconds = (time.perf_counter() - started) / len(seeds)
+        variant = "the same without background IDF, k chosen automatically"
+        _report(
+            table, name, gold, variant, labels, seconds, [int(max(found)) + 1 for found in labels]
+        )
 
-    for name, fn in variants(texts, k).items():
-        report(name, [timed(fn, seed) for seed in seeds], k=k)
-    automatic = [cluster(texts, seed=seed) for seed in seeds]
-    report(
-        "engine: cluster(texts), k automatic",
-        [timed(lambda s: cluster(texts, seed=s).labels, seed) for seed in seeds],
-        k=[result.k for result in automatic],
-    )
+    header = " | ".join(f"{name} (k = {gold_k[name]})" for name in names)
+    print(f"\n| step | {header} |\n|---|" + "---|" * len(names))
+    for variant, cells in table.items():
+        print(f"| {variant} | " + " | ".join(cells.get(name, "") for name in names) + " |")
 
 
 if __name__ == "__main__":

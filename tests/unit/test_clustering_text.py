@@ -49,10 +49,13 @@ def test_stemming_brings_inflections_together():
     assert stem("opleidingen") == stem("opleiding")
 
 
-def test_hyphenated_compound_also_counts_as_its_head():
-    analysis = analyse(["Zij-instromers haken af", "Instromers hebben begeleiding nodig"])
-    assert stem("instromers") in analysis.heads[0]
+def test_hyphenated_compound_also_counts_as_its_parts():
+    analysis = analyse(
+        ["Zij-instromers haken af", "Instromers hebben begeleiding nodig", "mbo-docenten"]
+    )
+    assert stem("instromers") in analysis.parts[0]
     assert stem("instromers") in analysis.stems[1]
+    assert {stem("mbo"), stem("docenten")} <= set(analysis.parts[2])
 
 
 def test_labels_show_words_as_typed_not_stems():
