@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -90,15 +91,19 @@ def available() -> bool:
     return bool(_table().keys.size)
 
 
-# zipf per word looked up so far; filled in batches by prepare(), bounded by CACHE_LIMIT.
+# Per word met so far: its zipf frequency and its compound parts. Bounded: cleared past
+# CACHE_LIMIT words (a few tens of MB at most); the pieces tried while splitting are not kept.
 _ZIPF: dict[str, float] = {}
-CACHE_LIMIT = 1_000_000
+_SPLITS: dict[str, tuple[str, ...]] = {}
+CACHE_LIMIT = 200_000
 
 
 def zipf(word: str) -> float:
     """Return the zipf frequency of a lower-case word in Dutch (0.0: unknown; 'de' is 7.7)."""
     value = _ZIPF.get(word)
     if value is None:
+        if len(_ZIPF) > CACHE_LIMIT:
+            _ZIPF.clear()
         value = _ZIPF[word] = float(_table().zipf([word])[0])
     return value
 
@@ -109,36 +114,31 @@ def zipf_many(words: list[str]) -> np.ndarray:
 
 
 def prepare(words: set[str]) -> None:
-    """Look up, in one batch, every word and every piece split_compound may ask about."""
-    if len(_ZIPF) > CACHE_LIMIT:
+    """Look up, in batches, the frequency and the compound parts of every word not met yet."""
+    if len(_ZIPF) > CACHE_LIMIT or len(_SPLITS) > CACHE_LIMIT:
         _ZIPF.clear()
-    pieces: set[str] = set()
-    for word in words:
-        if word in _ZIPF:
-            continue
-        pieces.add(word)
-        if len(word) >= 2 * SHORT_PART and word not in _SPLITS:
-            size = len(word)
-            pieces.update(
-                word[start:end]
-                for start in range(size - SHORT_PART + 1)
-                for end in range(start + SHORT_PART, size + 1)
-            )
-    missing = [piece for piece in pieces if piece not in _ZIPF]
-    if missing:
-        _ZIPF.update(zip(missing, _table().zipf(missing).tolist(), strict=True))
+        _SPLITS.clear()
+    new = [word for word in words if word not in _ZIPF]
+    if new:
+        _ZIPF.update(zip(new, _table().zipf(new).tolist(), strict=True))
+    todo = [word for word in words if word not in _SPLITS]
+    candidates = [word for word in todo if _splittable(word)]
+    # Every piece a split may try, looked up at once and forgotten afterwards.
+    pieces = {
+        word[start:end]
+        for word in candidates
+        for start in range(len(word) - SHORT_PART + 1)
+        for end in range(start + SHORT_PART, len(word) + 1)
+    }
+    ordered = list(pieces)
+    frequency = dict(zip(ordered, _table().zipf(ordered).tolist(), strict=True))
+    for word in todo:
+        parts = _split(word, MAX_PARTS, frequency.__getitem__) if _splittable(word) else None
+        _SPLITS[word] = parts or (word,)
 
 
-def _known(part: str) -> float:
-    """Return the zipf frequency of a part if it may stand in a compound, else 0."""
-    if len(part) < SHORT_PART or part in STOP_WORDS:
-        return 0.0
-    value = zipf(part)
-    needed = PART_ZIPF if len(part) >= MIN_PART else SHORT_ZIPF
-    return value if value >= needed else 0.0
-
-
-_SPLITS: dict[str, tuple[str, ...]] = {}
+def _splittable(word: str) -> bool:
+    return len(word) >= 2 * SHORT_PART and _ZIPF[word] < WHOLE_ZIPF
 
 
 def split_compound(word: str) -> tuple[str, ...]:
@@ -149,34 +149,39 @@ def split_compound(word: str) -> tuple[str, ...]:
     """
     parts = _SPLITS.get(word)
     if parts is None:
-        if len(_SPLITS) > CACHE_LIMIT:
-            _SPLITS.clear()
-        parts = None
-        if len(word) >= 2 * SHORT_PART and zipf(word) < WHOLE_ZIPF:
-            parts = _split(word, MAX_PARTS)
-        parts = _SPLITS[word] = parts or (word,)
+        prepare({word})
+        parts = _SPLITS[word]
     return parts
 
 
-def _split(word: str, max_parts: int) -> tuple[str, ...] | None:
+def _known(part: str, frequency: Callable[[str], float]) -> float:
+    """Return the zipf frequency of a part if it may stand in a compound, else 0."""
+    if len(part) < SHORT_PART or part in STOP_WORDS:
+        return 0.0
+    value = frequency(part)
+    needed = PART_ZIPF if len(part) >= MIN_PART else SHORT_ZIPF
+    return value if value >= needed else 0.0
+
+
+def _split(word: str, max_parts: int, frequency: Callable[[str], float]) -> tuple[str, ...] | None:
     best: tuple[tuple[int, float], tuple[str, ...]] | None = None
     for cut in range(SHORT_PART, len(word) - SHORT_PART + 1):
         left, right = word[:cut], word[cut:]
-        left_score = _known(left)
+        left_score = _known(left, frequency)
         if not left_score:
             for link in _LINKS:
-                if left.endswith(link) and (score := _known(left[: -len(link)])):
+                if left.endswith(link) and (score := _known(left[: -len(link)], frequency)):
                     left, left_score = left[: -len(link)], score
                     break
         if not left_score:
             continue
-        right_score = _known(right)
+        right_score = _known(right, frequency)
         right_parts: tuple[str, ...] | None = (right,)
         if not right_score:
-            right_parts = _split(right, max_parts - 1) if max_parts > 2 else None
+            right_parts = _split(right, max_parts - 1, frequency) if max_parts > 2 else None
             if not right_parts:
                 continue
-            right_score = min(zipf(part) for part in right_parts)
+            right_score = min(frequency(part) for part in right_parts)
         # Fewer parts first (starters + begeleiding, not start + ers + begeleiding), then the
         # split whose rarest part is most common.
         score = (-len(right_parts), min(left_score, right_score))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
+from threadpoolctl import ThreadpoolController
 
 from brainstorm.clustering.features import Features, build_features, project_2d
 from brainstorm.clustering.graph import knn_graph, modularity, neighbours, spectral_embedding
@@ -118,6 +120,7 @@ def cluster(
         raise ValueError(f"k must be a whole number of at least 1, or None to choose it; got {k!r}")
     texts = list(texts)
     ids = _check_ids(ids, len(texts))
+    _one_thread()
     if not texts:
         return Clustering(
             labels=[], clusters=[], outliers=[], duplicates=[], k=0, k_scores=None, coords={}
@@ -161,6 +164,17 @@ def cluster(
         k_scores=k_scores,
         coords={ids[i]: (float(x), float(y)) for i, (x, y) in enumerate(coords)},
     )
+
+
+@lru_cache(maxsize=1)
+def _one_thread() -> None:
+    """Run BLAS and OpenMP on one thread in this process (set once, at the first run).
+
+    The engine runs in an OS thread beside the gevent loop on a 2-core machine: with two
+    threads a 1 000-text run took 1.8 s instead of 0.33 s whenever the other core was busy
+    (measured with tests.benchmarks.clustering), and the loop lost its core.
+    """
+    ThreadpoolController().limit(limits=1)
 
 
 def assign(groups: Mapping[str, Sequence[str]], new_texts: Sequence[str]) -> list[str]:
