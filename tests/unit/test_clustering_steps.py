@@ -191,3 +191,18 @@ def test_ward_partitions_on_many_points_match_the_obvious_groups():
     # Each true group lies in exactly one found group.
     assert all(len(set(found[truth == g])) == 1 for g in range(3))
     assert set(partitions) == {2, 3, 4}
+
+
+def test_without_wordfreq_the_steps_that_need_it_are_skipped(monkeypatch):
+    empty = object.__new__(lexicon._Table)
+    empty.keys = np.zeros(0, dtype=np.int64)
+    empty.zipf_values = np.zeros(0)
+    monkeypatch.setattr(lexicon, "_table", lambda: empty)
+    monkeypatch.setattr(lexicon, "_ZIPF", {})
+    monkeypatch.setattr(lexicon, "_SPLITS", {})
+    assert not lexicon.available()
+    analysis = analyse(["Het lerarentekort en de werkdurk", "werkdruk", "werkdruk in het po"])
+    assert analysis.words[0] == ("lerarentekort", "werkdurk")  # no typo step
+    assert stem("tekort") not in analysis.parts[0]  # no compound step
+    result = cluster(["Onze wpb'ers hebben geen uren", "werkplekbegeleiders zonder uren"] * 3)
+    assert result.k >= 1
