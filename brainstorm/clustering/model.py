@@ -128,12 +128,24 @@ def cluster(
 
     features = build_features(texts, seed=seed)
     raw_labels, k_scores = _fit_labels(features, None if k is None else int(k), seed)
-    labels = _order_by_size(raw_labels)
+    return _describe(features, ids, raw_labels, k_scores, seed, previous)
+
+
+def _describe(
+    features: Features,
+    ids: list[Id],
+    raw_labels: np.ndarray,
+    k_scores: dict[int, float] | None,
+    seed: int,
+    previous: Mapping[str, Sequence[Id]] | None,
+) -> Clustering:
+    """Return the run for labels found: keys, terms, representatives, outliers and the map."""
+    labels = _order_by_size(np.unique(raw_labels, return_inverse=True)[1])
     n_clusters = int(labels.max()) + 1
     centroids = _unit_centroids(features.space, labels)
 
     outliers = _outliers(features, labels, centroids)
-    is_outlier = np.zeros(len(texts), dtype=bool)
+    is_outlier = np.zeros(features.n, dtype=bool)
     is_outlier[outliers] = True
 
     members_of = [np.flatnonzero(labels == c) for c in range(n_clusters)]
@@ -164,6 +176,28 @@ def cluster(
         k_scores=k_scores,
         coords={ids[i]: (float(x), float(y)) for i, (x, y) in enumerate(coords)},
     )
+
+
+def cluster_labelled(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    *,
+    ids: Sequence[Id] | None = None,
+    seed: int = 0,
+    previous: Mapping[str, Sequence[Id]] | None = None,
+) -> Clustering:
+    """Describe a grouping found elsewhere (a guided run) as a run: keys, terms, outliers, map."""
+    texts = list(texts)
+    ids = _check_ids(ids, len(texts))
+    if len(labels) != len(texts):
+        raise ValueError(f"labels must name every text: got {len(labels)} for {len(texts)}")
+    _one_thread()
+    if not texts:
+        return Clustering(
+            labels=[], clusters=[], outliers=[], duplicates=[], k=0, k_scores=None, coords={}
+        )
+    features = build_features(texts, seed=seed)
+    return _describe(features, ids, np.asarray(labels, dtype=int), None, seed, previous)
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,9 @@
 Per data set and variant one JSON line: NMI and ARI as the mean over seeds 0..seeds-1 at the
 gold number of themes, each step adding to the one before; then the engine with k chosen
 automatically, and for comparison a short-text mixture model (GSDMM) and the first engine
-(LSA + KMeans). At the end a Markdown table of the NMIs, as in the README.
+(LSA + KMeans); last a facilitator's corrections (tests.benchmarks.clustering_guided): NMI over
+the ideas left free, without -> with the guided re-run. At the end a Markdown table of the
+NMIs, as in the README.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from brainstorm.clustering.graph import knn_graph, neighbours, spectral_embeddin
 from brainstorm.clustering.model import N_INIT, _fit_labels
 from brainstorm.clustering.steps import Steps
 from brainstorm.clustering.text import analyse
+from tests.benchmarks.clustering_guided import LOCKED, PLACED_PER_THEME, simulate
 
 EVALDATA = Path(__file__).resolve().parents[3] / "shared/evaldata"
 SETS = {
@@ -196,6 +199,21 @@ def main() -> None:
         _report(
             table, name, gold, variant, labels, seconds, [int(max(found)) + 1 for found in labels]
         )
+
+        started = time.perf_counter()
+        runs = [simulate(texts, gold, seed) for seed in seeds]
+        seconds = (time.perf_counter() - started) / len(seeds)
+        without = float(np.mean([run["nmi_free_without"] for run in runs]))
+        with_ = float(np.mean([run["nmi_free_with"] for run in runs]))
+        variant = (
+            f"a facilitator places {PLACED_PER_THEME} ideas per theme and locks {LOCKED} clusters,"
+            " then re-runs (`cluster_guided`): NMI over the free ideas, without → with"
+        )
+        line = {"benchmark": "clustering_quality", "set": name, "variant": variant}
+        line |= {"nmi_free_without": round(without, 4), "nmi_free_with": round(with_, 4)}
+        line |= {"intact": all(run["intact"] for run in runs), "seconds": round(seconds, 3)}
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+        table.setdefault(variant, {})[name] = f"{without:.3f} → {with_:.3f}"
 
     header = " | ".join(f"{name} (k = {gold_k[name]})" for name in names)
     print(f"\n| step | {header} |\n|---|" + "---|" * len(names))

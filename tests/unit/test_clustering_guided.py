@@ -1,6 +1,9 @@
 """The engine around the facilitator's work: fixed groups stay whole and pull their kind."""
 
 from brainstorm.clustering import cluster_guided
+from brainstorm.clustering.features import build_features
+from brainstorm.clustering.guided import _linked_embedding
+from brainstorm.clustering.model import cluster_labelled
 
 THEMES = {
     "werkdruk": [
@@ -65,3 +68,29 @@ def test_ideas_set_aside_are_in_no_group():
 def test_nothing_fixed_is_a_plain_run():
     guided = cluster_guided(TEXTS, 3, ids=IDS, fixed={})
     assert guided.joined == {} and guided.rest.k == 3
+
+
+def test_a_locked_cluster_still_receives_a_new_idea_that_belongs_there():
+    locked = ids_of("werkdruk")[:4]
+    guided = cluster_guided(TEXTS, 3, ids=IDS, fixed={"locked": locked})
+    assert guided.joined.get(ids_of("werkdruk")[4]) == "locked"
+    assert not set(ids_of("stage")) & set(guided.joined)  # unlike ideas are not pulled in
+
+
+def test_a_must_link_draws_its_members_together_where_the_engine_clusters():
+    features = build_features(TEXTS)
+    a, b = TEXTS.index(THEMES["werkdruk"][0]), TEXTS.index(THEMES["stage"][0])
+    free = _linked_embedding(features, [], 3)
+    linked = _linked_embedding(features, [[a, b]], 3)
+    assert linked[a] @ linked[b] > free[a] @ free[b] + 0.1
+
+
+def test_the_rest_keeps_the_grouping_it_was_given():
+    labels = [0] * 5 + [1] * 5 + [2] * 5
+    rest = cluster_labelled(TEXTS, labels, ids=IDS, previous={"werk": ids_of("werkdruk")})
+    assert sorted(sorted(info.members) for info in rest.clusters) == sorted(
+        sorted(ids_of(theme)) for theme in THEMES
+    )
+    assert {info.key for info in rest.clusters} >= {"werk"}
+    assert rest.k_scores is None and set(rest.coords) == set(IDS)
+    assert all(info.terms for info in rest.clusters)
