@@ -57,10 +57,13 @@ _ROLES = """
         startende leerkracht, beginnende leerkracht
 """
 
-# English as Dutch education people use it in a Dutch sentence or a whole English one.
+# English field terms Dutch teacher-education people use in a Dutch sentence or write a whole
+# sentence in: names of roles, sectors and the field's own concepts. Ordinary English words
+# that merely translate a Dutch one ("time", "money", "research", "skills") are left out on
+# purpose: they are no knowledge of the field, and a list of them steers towards whatever
+# themes its writer had in mind.
 _ENGLISH = """
     leraar: teacher, teaching staff
-    lesgeven: teaching
     schoolleider: school leader, principal, headteacher, head teacher, school director
     middenmanagement: middle management, middle manager
     lerarenopleider: teacher educator
@@ -68,47 +71,26 @@ _ENGLISH = """
         early career teacher
     inductie: induction
     zijinstromer: career switcher, career changer, side entrant
-    lerarentekort: teacher shortage, staff shortage
-    werkdruk: workload, work pressure
-    tijd: time
-    geld: money, funding, finance
-    subsidie: subsidy, grant
-    structureel: structural
+    lerarentekort: teacher shortage
+    werkdruk: workload
     professionalisering: professional development, continuing professional development, cpd
-    scholing: training
-    onderzoek: research
-    onderzoeker: researcher
-    digitalisering: digitalisation, digitalization
-    digitaal: digital
     ai: artificial intelligence
-    inclusie: inclusion, inclusive
     zorgleerling: special needs, special educational needs
-    diversiteit: diversity
-    nieuwkomer: newcomer
-    leerling: pupil
-    ouders: parents
-    vakkennis: subject knowledge
-    vakdidactiek: subject didactics
+    inclusie: inclusion, inclusive education
+    vakkennis: subject knowledge, content knowledge
+    vakdidactiek: subject didactics, subject pedagogy
     didactiek: didactics
-    geletterdheid: literacy
+    geletterdheid: literacy, digital literacy
     gecijferdheid: numeracy
-    vaardigheid: skills
-    certificering: certification, accreditation
-    registratie: registration
-    bekwaamheid: competence, competency
-    samenwerking: collaboration, cooperation
-    partnerschap: partnership
-    netwerk: network
-    regio: region, regional
+    leiderschap: school leadership, educational leadership
+    lerarenopleiding: teacher training, teacher education
+    behoud: teacher retention
+    uitval: teacher attrition
+    onderzoek: practice-based research, educational research, action research
     po: primary education, primary school
     vo: secondary education, secondary school
     mbo: vocational education
     hbo: higher education
-    leiderschap: leadership
-    welzijn: wellbeing, well-being
-    uitval: dropout, drop-out, attrition
-    behoud: retention
-    salaris: salary
 """
 
 

@@ -206,3 +206,10 @@ def test_without_wordfreq_the_steps_that_need_it_are_skipped(monkeypatch):
     assert stem("tekort") not in analysis.parts[0]  # no compound step
     result = cluster(["Onze wpb'ers hebben geen uren", "werkplekbegeleiders zonder uren"] * 3)
     assert result.k >= 1
+
+
+def test_vocabulary_holds_field_terms_not_ordinary_english_words():
+    # Everyday words that merely translate a Dutch one would steer towards one set's themes.
+    variants = {variant for _, found in ENTRIES for variant in found}
+    assert not variants & {"time", "money", "funding", "research", "skills", "digital", "training"}
+    assert {"workload", "teacher educator", "professional development"} <= variants
