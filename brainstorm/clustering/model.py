@@ -204,9 +204,12 @@ def cluster_labelled(
 def _one_thread() -> None:
     """Run BLAS and OpenMP on one thread in this process (set once, at the first run).
 
-    The engine runs in an OS thread beside the gevent loop on a 2-core machine: with two
-    threads a 1 000-text run took 1.8 s instead of 0.33 s whenever the other core was busy
-    (measured with tests.benchmarks.clustering), and the loop lost its core.
+    The engine runs in an OS thread beside the gevent loop on a 2-core machine shared with
+    other work. Measured on that machine under load (warm run, automatic k, best of 3, twice):
+    1 000 texts 0.58 s wall / 0.37-0.41 s CPU on one thread against 4.4-4.7 s / 1.4-1.6 s with
+    two; 10 000 texts 4.7-5.6 s / 2.4-2.8 s against 6.9-9.6 s / 3.7-6.1 s. The engine's matrices
+    are too small for a second thread to pay for its synchronisation, and OpenMP's spinning
+    threads burn CPU the loop and the other core's work need.
     """
     ThreadpoolController().limit(limits=1)
 

@@ -22,15 +22,21 @@ def _one_edit(a: str, b: str) -> bool:
         return False
     if len(a) > len(b):
         a, b = b, a
-    if len(a) < len(b):  # one insertion into a gives b
-        return any(a == b[:i] + b[i + 1 :] for i in range(len(b)))
-    differ = [i for i in range(len(a)) if a[i] != b[i]]
-    if len(differ) == 1:
-        return True
-    first, second = differ[0], differ[-1]
-    return (
-        len(differ) == 2 and second == first + 1 and a[first] == b[second] and a[second] == b[first]
-    )
+    # From the first difference on, the rest must match after the one edit; compared as
+    # slices, without building every candidate string (this ran thousands of times a run).
+    if not a:
+        return True  # b is one letter
+    i = 0
+    while a[i] == b[i]:
+        i += 1
+        if i == len(a):
+            return True  # b is a with one letter added at the end
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True  # one substitution
+    j = i + 1  # else only a swap of neighbours i, j
+    return j < len(a) and a[i] == b[j] and a[j] == b[i] and a[j + 1 :] == b[j + 1 :]
 
 
 def corrections(
