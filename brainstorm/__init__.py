@@ -87,6 +87,7 @@ def _register_models() -> None:
     """Import every model so metadata (and Alembic autogenerate) sees all tables."""
     from brainstorm import mail as _mail  # noqa: F401
     from brainstorm.accounts import models as _accounts  # noqa: F401
+    from brainstorm.breakouts import models as _breakouts  # noqa: F401
     from brainstorm.events import models as _events  # noqa: F401
     from brainstorm.polls import models as _polls  # noqa: F401
     from brainstorm.realtime import models as _realtime  # noqa: F401
@@ -95,9 +96,12 @@ def _register_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # Their routes hang on the sessions and events blueprints: imported before registering.
     from brainstorm.accounts.views import bp as accounts_bp
+    from brainstorm.archive import views as _archive  # noqa: F401
     from brainstorm.events.views import bp as events_bp
     from brainstorm.polls.views import bp as polls_bp
+    from brainstorm.privacy import views as _privacy  # noqa: F401
     from brainstorm.reports.views import bp as reports_bp
     from brainstorm.sessions.views import bp as sessions_bp
 
@@ -108,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_socket_handlers() -> None:
     """Handlers register themselves on import, once per process, into socketio.handlers."""
     from brainstorm import socket_errors  # noqa: F401
+    from brainstorm.breakouts import sockets as _breakouts  # noqa: F401
     from brainstorm.polls import sockets as _polls  # noqa: F401
     from brainstorm.sessions import sockets as _sessions  # noqa: F401
     from brainstorm.workspace import sockets as _workspace  # noqa: F401

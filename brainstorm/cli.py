@@ -13,6 +13,7 @@ from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import Role
 from brainstorm.errors import DomainError
 from brainstorm.events.services import create_event, set_questions
+from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.timeutil import local_today
 
@@ -44,9 +45,9 @@ def send_invitations() -> None:
 @click.command("purge-personal-data")
 def purge_personal_data() -> None:
     """Remove registrants' personal data of events that ended PURGE_DAYS ago (idempotent)."""
-    from brainstorm.events import mails
+    from brainstorm.privacy.services import purge_personal_data as purge
 
-    click.echo(f"Aanmeldingen geanonimiseerd: {mails.purge_personal_data()}")
+    click.echo(f"Aanmeldingen geanonimiseerd: {purge()}")
 
 
 @click.command("create-user")
@@ -102,7 +103,7 @@ def seed_demo() -> None:
     # About 25 people, some sending several vraagstukken, as in a real room.
     people = [sessions.join_session(bs, "") for _ in range(25)]
     for index, text in enumerate(DEMO_IDEAS):
-        sessions.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
+        board.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
     login = f"Demo-login: {DEMO_EMAIL} / {password}   (sessiecode {bs.join_code})"
     _demo_password_file().parent.mkdir(parents=True, exist_ok=True)
     _demo_password_file().write_text(login + "\n")

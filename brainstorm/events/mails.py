@@ -12,13 +12,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 
 from brainstorm import mail
-from brainstorm.errors import NotAllowed, NotFound
+from brainstorm.errors import NotAllowed
+from brainstorm.events import signals
 from brainstorm.events.calendar import event_ics
 from brainstorm.events.models import Event, Registration, RegistrationStatus
 from brainstorm.extensions import db
-from brainstorm.realtime.models import SessionEvent
-from brainstorm.sessions import services as sessions
-from brainstorm.sessions.models import BrainstormSession, Participant
 from brainstorm.timeutil import local_to_utc, local_today, to_local, utcnow
 
 PURGED_EMAIL = "verwijderd-{id}@invalid"
@@ -139,8 +137,8 @@ def login_link(registration: Registration) -> str:
     return mail.external_url("events.invitation", token=token)
 
 
-def redeem(token: str, now: datetime | None = None) -> Participant:
-    """The participant behind a login link, made on first use from the registration."""
+def registration_of_link(token: str, now: datetime | None = None) -> Registration:
+    """The registration behind a personal login link, while the link is valid."""
     try:
         data = _serializer().loads(token)
     except BadSignature:
@@ -152,33 +150,9 @@ def redeem(token: str, now: datetime | None = None) -> Participant:
         raise NotAllowed(_("Deze inloglink klopt niet. Gebruik de link uit je uitnodiging."))
     if registration.status != RegistrationStatus.REGISTERED:
         raise NotAllowed(_("Deze aanmelding is geannuleerd; de inloglink werkt niet meer."))
-    event = registration.event
-    if (now or utcnow()) >= event.ends_at:
+    if (now or utcnow()) >= registration.event.ends_at:
         raise NotAllowed(_("Deze bijeenkomst is voorbij; de inloglink is verlopen."))
-    bs = live_session_of(event)
-    participant = db.session.scalar(
-        select(Participant).filter_by(session_id=bs.id, registration_id=registration.id)
-    )
-    if participant is None:
-        participant = sessions.join_session(
-            bs, registration.name, registration.sector, registration.partnership
-        )
-        participant.registration_id = registration.id
-        db.session.commit()
-    return participant
-
-
-def live_session_of(event: Event) -> BrainstormSession:
-    """The session people are invited into: the event's first that is not archived."""
-    query = (
-        select(BrainstormSession)
-        .filter_by(event_id=event.id, archived_at=None)
-        .order_by(BrainstormSession.id)
-    )
-    bs = db.session.scalars(query).first()
-    if bs is None:
-        raise NotFound(_("De live sessie van deze bijeenkomst is nog niet geopend."))
-    return bs
+    return registration
 
 
 # --- invitations and reminders --------------------------------------------------------------
@@ -212,9 +186,8 @@ def invite_event(event: Event) -> int:
 
 
 def invite_now(event: Event) -> tuple[int, int, int]:
-    """The organiser's button: this event's invitations now (its live session must exist),
-    then everything waiting in the outbox. Returns (queued, sent, failed)."""
-    live_session_of(event)
+    """The organiser's button: this event's invitations now (the caller checks that its live
+    session exists), then everything waiting in the outbox. Returns (queued, sent, failed)."""
     queued = invite_event(event)
     sent, failed = mail.deliver_pending()
     return queued, sent, failed
@@ -261,7 +234,10 @@ def send_invitations(now: datetime | None = None) -> dict[str, int]:
 
 
 def forget(registration: Registration) -> None:
-    """Remove a registrant's personal data; sector and partnership stay as anonymous counts."""
+    """Remove a registrant's personal data; sector and partnership stay as anonymous counts.
+
+    What other packages hold about the same person goes through signals.registration_forgotten
+    (brainstorm/privacy clears the participant's name), in the same transaction."""
     registration.name = ""
     registration.email = PURGED_EMAIL.format(id=registration.id)
     registration.organisation = registration.role = registration.remarks = ""
@@ -270,45 +246,4 @@ def forget(registration: Registration) -> None:
     db.session.execute(
         delete(mail.OutboxMail).where(mail.OutboxMail.registration_id == registration.id)
     )
-    for participant in db.session.scalars(
-        select(Participant).filter_by(registration_id=registration.id)
-    ):
-        participant.display_name = ""
-
-
-def forget_event(event: Event) -> tuple[int, int]:
-    """On request (AVG): remove the personal data of everyone in one event now: registrants'
-    names, addresses and answers, participants' names and naming consent, and the sessions'
-    event log (its facilitator entries name authors). The vraagstukken, votes and anonymous
-    counts stay. Returns (registrations forgotten, participants made anonymous)."""
-    registrations = list(
-        db.session.scalars(select(Registration).filter_by(event_id=event.id, purged_at=None))
-    )
-    for registration in registrations:
-        forget(registration)
-    session_ids = select(BrainstormSession.id).where(BrainstormSession.event_id == event.id)
-    named = 0
-    for participant in db.session.scalars(
-        select(Participant).where(Participant.session_id.in_(session_ids))
-    ):
-        named += bool(participant.display_name or participant.may_be_named)
-        participant.display_name, participant.may_be_named = "", False
-    db.session.execute(delete(SessionEvent).where(SessionEvent.session_id.in_(session_ids)))
-    db.session.commit()
-    return len(registrations), named
-
-
-def purge_personal_data(now: datetime | None = None) -> int:
-    """Forget the registrants of events that ended PURGE_DAYS ago or more; returns how many
-    were forgotten now (again: 0)."""
-    cutoff = (now or utcnow()) - timedelta(days=int(current_app.config["PURGE_DAYS"]))
-    query = (
-        select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(Event.ends_at <= cutoff, Registration.purged_at.is_(None))
-    )
-    registrations = list(db.session.scalars(query))
-    for registration in registrations:
-        forget(registration)
-    db.session.commit()
-    return len(registrations)
+    signals.registration_forgotten.send(registration)

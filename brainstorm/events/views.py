@@ -191,7 +191,7 @@ def cancel_registration(token: str):
 def invitation(token: str):
     """The personal login link from the invitation: straight into the live session."""
     try:
-        participant = mails.redeem(token)
+        participant = sessions.redeem_invitation(token)
     except DomainError as error:
         return render_template("events/link_problem.html", message=error.message), 403
     remember_participant(participant)
@@ -313,6 +313,7 @@ def send_invitations(event_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
+        sessions.live_session_of(event)  # invitations lead into it: it must exist
         queued, sent, failed = mails.invite_now(event)
     except DomainError as error:
         flash(error.message, "error")
@@ -323,28 +324,6 @@ def send_invitations(event_id: int):
         )
     flash(
         _("%(n)d uitnodigingen klaargezet, %(sent)d mails verstuurd.", n=queued, sent=sent),
-        "success",
-    )
-    return redirect(url_for("events.registrants", event_id=event.id))
-
-
-@bp.post("/events/<int:event_id>/personal-data/forget")
-@allow("facilitator_of_event")
-def forget_personal_data(event_id: int):
-    """On request (AVG): remove everyone's personal data of this event now, once confirmed."""
-    event = db.get_or_404(Event, event_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    if request.form.get("confirm") != "yes":
-        flash(_("Vink eerst aan dat je de persoonsgegevens echt wilt verwijderen."), "error")
-        return redirect(url_for("events.registrants", event_id=event.id))
-    forgotten, anonymous = mails.forget_event(event)
-    flash(
-        _(
-            "Persoonsgegevens verwijderd: %(r)d aanmeldingen en %(p)d deelnemers zijn nu anoniem.",
-            r=forgotten,
-            p=anonymous,
-        ),
         "success",
     )
     return redirect(url_for("events.registrants", event_id=event.id))

@@ -33,7 +33,7 @@ from brainstorm.polls.models import (
 )
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
-from brainstorm.sessions import services as sessions
+from brainstorm.sessions import board
 from brainstorm.sessions.models import BrainstormSession, Participant
 from brainstorm.timeutil import utcnow
 
@@ -459,7 +459,7 @@ def import_open_answers(poll: Poll, bs: BrainstormSession, actor: User) -> int:
     open_ids = [q.id for q in poll.questions if q.type == QuestionType.OPEN]
     query = select(Answer).where(Answer.question_id.in_(open_ids)).order_by(Answer.id)
     answers = list(db.session.scalars(query))
-    added = sessions.add_ideas_from_elsewhere(
+    added = board.add_ideas_from_elsewhere(
         bs,
         actor,
         [(str(uuid.uuid5(uuid.NAMESPACE_URL, f"poll-answer:{a.id}")), a.value) for a in answers],

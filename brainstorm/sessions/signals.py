@@ -16,3 +16,6 @@ groups_returned = _signals.signal("groups-returned")
 # sender: the BrainstormSession, after vote counts became visible to the room or hidden again
 # by a setting (the workspace sends the totals of ideas and clusters together).
 votes_visibility_changed = _signals.signal("votes-visibility-changed")
+# sender: the BrainstormSession, with participant=, before the arrival is committed. Receivers
+# return the log events to commit with it (breakouts: a late joiner's group).
+participant_joined = _signals.signal("participant-joined")

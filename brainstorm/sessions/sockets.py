@@ -1,31 +1,21 @@
 """Socket.IO: entering a session's rooms, and every participant and facilitator command."""
 
-from typing import Annotated
-
 from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, emit, join_room
-from pydantic import Field
 
 from brainstorm.accounts.access import allow, socket_actor
 from brainstorm.accounts.identity import PARTICIPANT, PRESENTER, USER, read_socket_token
 from brainstorm.accounts.models import User
+from brainstorm.breakouts import services as breakouts
 from brainstorm.extensions import socketio
 from brainstorm.polls import services as polls
 from brainstorm.realtime import limits, presence
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS
-from brainstorm.sessions import services
-from brainstorm.sessions.models import BrainstormSession, Participant, Phase, SplitRule
-from brainstorm.sessions.services import (
-    GROUP_CAPACITY_RANGE,
-    GROUP_COUNT_RANGE,
-    IDEA_LIMIT_RANGE,
-    MESSAGE_MAX,
-    TIMER_ACTIONS,
-    TIMER_MAX_SECONDS,
-    VOTE_BUDGET_RANGE,
-)
+from brainstorm.sessions import board, services
+from brainstorm.sessions.models import BrainstormSession, Participant, Phase
+from brainstorm.sessions.services import IDEA_LIMIT_RANGE, TIMER_MAX_SECONDS, VOTE_BUDGET_RANGE
 from brainstorm.timeutil import utcnow
 from brainstorm.validation import TEXT_WALL, Id, Nothing, Payload, one_of, text_up_to, whole
 from brainstorm.workspace import services as workspace
@@ -52,7 +42,7 @@ def on_connect(auth: dict | None = None):
     placed = None
     if identity.kind == PARTICIPANT:
         # Someone who was away at the split is placed now, like a late joiner.
-        placed = services.place_arrival(bs, actor)
+        placed = breakouts.place_arrival(bs, actor)
         audiences.append(realtime.participant_audience(actor.id))
         group = services.current_group(bs, actor)
         if group is not None:
@@ -98,12 +88,12 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
         "agenda_item": services.agenda_item_of(bs),
         "timer": services.timer_of(bs),
         "presence": presence.store().count(bs.id),
-        "idea_count": services.idea_count(bs),  # a number only: hidden input shows it growing
+        "idea_count": board.idea_count(bs),  # a number only: hidden input shows it growing
         "groups": {"apart": bs.groups_apart, "rule": bs.split_rule},
         "me": None,
     }
     if bs.groups_apart:
-        snapshot["groups"]["groups"] = services.groups_overview(bs)
+        snapshot["groups"]["groups"] = breakouts.groups_overview(bs)
     if kind == USER:
         snapshot["ideas"] = services.board_for_facilitators(bs)
         snapshot["people"] = services.people_of(bs)
@@ -113,6 +103,7 @@ def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> di
         snapshot["ideas"] = services.board_for_participant(bs, actor)
         snapshot["me"] = {
             **services.participant_state(bs, actor),
+            "group": breakouts.group_of(bs, actor),
             **workspace.participant_cluster_state(bs, actor),
         }
         snapshot |= workspace.workspace_snapshot(bs, workspace.viewer_scopes(bs, actor), log=False)
@@ -143,8 +134,8 @@ class SubmitIdea(Payload):
 @allow("participant", payload=SubmitIdea)
 def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: SubmitIdea) -> dict:
     """A participant sends a vraagstuk; the ack carries its id."""
-    idea = services.submit_idea(bs, participant, payload.text, payload.client_id)
-    return {"ok": True, "id": idea.id, "ideas_left": services.ideas_left(bs, participant)}
+    idea = board.submit_idea(bs, participant, payload.text, payload.client_id)
+    return {"ok": True, "id": idea.id, "ideas_left": board.ideas_left(bs, participant)}
 
 
 class OneIdea(Payload):
@@ -164,7 +155,7 @@ class Reworded(OneIdea):
 @allow("participant", payload=Reworded)
 def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: Reworded) -> dict:
     """The author rewords their vraagstuk."""
-    idea = services.edit_idea(bs, participant, payload.idea_id, payload.text)
+    idea = board.edit_idea(bs, participant, payload.idea_id, payload.text)
     return {"ok": True, "id": idea.id}
 
 
@@ -173,8 +164,8 @@ def on_edit_idea(participant: Participant, bs: BrainstormSession, payload: Rewor
 @allow("participant", payload=OneIdea)
 def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: OneIdea) -> dict:
     """The author takes their vraagstuk back."""
-    idea = services.withdraw_idea(bs, participant, payload.idea_id)
-    return {"ok": True, "id": idea.id, "ideas_left": services.ideas_left(bs, participant)}
+    idea = board.withdraw_idea(bs, participant, payload.idea_id)
+    return {"ok": True, "id": idea.id, "ideas_left": board.ideas_left(bs, participant)}
 
 
 @socketio.on("vote")
@@ -182,7 +173,7 @@ def on_withdraw_idea(participant: Participant, bs: BrainstormSession, payload: O
 @allow("participant", payload=OneIdea)
 def on_vote(participant: Participant, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Put a dot on an idea."""
-    return {"ok": True, **services.vote(bs, participant, payload.idea_id)}
+    return {"ok": True, **board.vote(bs, participant, payload.idea_id)}
 
 
 @socketio.on("unvote")
@@ -190,7 +181,7 @@ def on_vote(participant: Participant, bs: BrainstormSession, payload: OneIdea) -
 @allow("participant", payload=OneIdea)
 def on_unvote(participant: Participant, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Take a dot back."""
-    return {"ok": True, **services.unvote(bs, participant, payload.idea_id)}
+    return {"ok": True, **board.unvote(bs, participant, payload.idea_id)}
 
 
 # --- facilitators -------------------------------------------------------------------------
@@ -280,21 +271,21 @@ def on_timer_stop(user: User, bs: BrainstormSession, payload: Nothing) -> dict:
 @allow("facilitator_of_event", payload=OneIdea)
 def on_hide_idea(user: User, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Take an idea off every screen."""
-    return {"ok": True, "id": services.hide_idea(bs, user, payload.idea_id).id}
+    return {"ok": True, "id": board.hide_idea(bs, user, payload.idea_id).id}
 
 
 @socketio.on("unhide_idea")
 @allow("facilitator_of_event", payload=OneIdea)
 def on_unhide_idea(user: User, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Put a hidden idea back."""
-    return {"ok": True, "id": services.unhide_idea(bs, user, payload.idea_id).id}
+    return {"ok": True, "id": board.unhide_idea(bs, user, payload.idea_id).id}
 
 
 @socketio.on("approve_idea")
 @allow("facilitator_of_event", payload=OneIdea)
 def on_approve_idea(user: User, bs: BrainstormSession, payload: OneIdea) -> dict:
     """Let a pre-moderated idea onto the board."""
-    return {"ok": True, "id": services.approve_idea(bs, user, payload.idea_id).id}
+    return {"ok": True, "id": board.approve_idea(bs, user, payload.idea_id).id}
 
 
 class PinIdea(OneIdea):
@@ -307,7 +298,7 @@ class PinIdea(OneIdea):
 @allow("facilitator_of_event", payload=PinIdea)
 def on_pin_idea(user: User, bs: BrainstormSession, payload: PinIdea) -> dict:
     """Pin or unpin an idea."""
-    idea = services.pin_idea(bs, user, payload.idea_id, payload.pinned)
+    idea = board.pin_idea(bs, user, payload.idea_id, payload.pinned)
     return {"ok": True, "id": idea.id}
 
 
@@ -315,7 +306,7 @@ def on_pin_idea(user: User, bs: BrainstormSession, payload: PinIdea) -> dict:
 @allow("facilitator_of_event", payload=Reworded)
 def on_correct_idea(user: User, bs: BrainstormSession, payload: Reworded) -> dict:
     """Fix a typo; the original is kept."""
-    idea = services.correct_idea(bs, user, payload.idea_id, payload.text)
+    idea = board.correct_idea(bs, user, payload.idea_id, payload.text)
     return {"ok": True, "id": idea.id}
 
 
@@ -330,140 +321,5 @@ class MergeIdeas(Payload):
 @allow("facilitator_of_event", payload=MergeIdeas)
 def on_merge_ideas(user: User, bs: BrainstormSession, payload: MergeIdeas) -> dict:
     """Fold one idea into another that says the same."""
-    keep = services.merge_ideas(bs, user, payload.keep_id, payload.merge_id)
+    keep = board.merge_ideas(bs, user, payload.keep_id, payload.merge_id)
     return {"ok": True, "id": keep.id, "votes": services.vote_counts(bs).get(keep.id, 0)}
-
-
-# --- breakout groups ----------------------------------------------------------------------
-
-
-class SplitGroups(Payload):
-    """A rule, how many groups, their names and a maximum per group."""
-
-    rule: one_of(SplitRule)
-    # Not by sector (one group each); optional by partnership (one group each by default).
-    count: whole(*GROUP_COUNT_RANGE) | None = None
-    capacity: whole(*GROUP_CAPACITY_RANGE) | None = None
-    # The service shortens a long name, and names past the count are not used.
-    names: Annotated[
-        list[text_up_to(TEXT_WALL)], Field(max_length=GROUP_COUNT_RANGE[1], default_factory=list)
-    ]
-
-
-@socketio.on("split_groups")
-@allow("facilitator_of_event", payload=SplitGroups)
-def on_split_groups(user: User, bs: BrainstormSession, payload: SplitGroups) -> dict:
-    """Divide the session into breakout groups by a rule."""
-    groups = services.split_into_groups(
-        bs, user, payload.rule, payload.count, payload.capacity, payload.names
-    )
-    return {"ok": True, "groups": [group.id for group in groups]}
-
-
-class OneGroup(Payload):
-    """One breakout group."""
-
-    group_id: Id
-
-
-@socketio.on("choose_group")
-@allow("participant", payload=OneGroup)
-def on_choose_group(participant: Participant, bs: BrainstormSession, payload: OneGroup) -> dict:
-    """Pick a group yourself (when the facilitator lets people choose)."""
-    return {"ok": True, "id": services.choose_group(bs, participant, payload.group_id).id}
-
-
-class MoveParticipant(OneGroup):
-    """Who goes to the group."""
-
-    participant_id: Id
-
-
-@socketio.on("move_participant")
-@allow("facilitator_of_event", payload=MoveParticipant)
-def on_move_participant(user: User, bs: BrainstormSession, payload: MoveParticipant) -> dict:
-    """Move someone to another group."""
-    moved = services.move_participant(bs, user, payload.participant_id, payload.group_id)
-    return {"ok": True, "id": moved.id}
-
-
-class GroupHost(OneGroup):
-    """A member (participant_id) or a co-facilitator (user_id) as host; neither: nobody."""
-
-    participant_id: Id | None = None
-    user_id: Id | None = None
-
-
-@socketio.on("set_group_host")
-@allow("facilitator_of_event", payload=GroupHost)
-def on_set_group_host(user: User, bs: BrainstormSession, payload: GroupHost) -> dict:
-    """Name a group's host: a member (participant_id) or a co-facilitator (user_id)."""
-    group = services.set_group_host(
-        bs, user, payload.group_id, payload.participant_id, payload.user_id
-    )
-    return {"ok": True, "id": group.id}
-
-
-class GroupPhase(OneGroup):
-    """The group's new phase."""
-
-    phase: PhaseName
-
-
-@socketio.on("group_phase")
-@allow("participant", "facilitator_of_event", payload=GroupPhase)
-def on_group_phase(actor: Participant | User, bs: BrainstormSession, payload: GroupPhase) -> dict:
-    """Move one group to another phase (its host or a facilitator; the service checks)."""
-    group = services.set_group_phase(bs, actor, payload.group_id, payload.phase)
-    return {"ok": True, "phase": group.phase}
-
-
-class GroupTimer(OneGroup):
-    """What to do with the group's countdown; seconds to start or to add."""
-
-    action: one_of(TIMER_ACTIONS)
-    seconds: whole(-TIMER_MAX_SECONDS, TIMER_MAX_SECONDS) | None = None
-
-
-@socketio.on("group_timer")
-@allow("participant", "facilitator_of_event", payload=GroupTimer)
-def on_group_timer(actor: Participant | User, bs: BrainstormSession, payload: GroupTimer) -> dict:
-    """Run one group's countdown (its host or a facilitator; the service checks)."""
-    timer = services.change_group_timer(
-        bs, actor, payload.group_id, payload.action, payload.seconds
-    )
-    return {"ok": True, "timer": timer}
-
-
-class Message(Payload):
-    """A short message for every screen."""
-
-    text: text_up_to(MESSAGE_MAX)
-
-
-@socketio.on("message_all")
-@allow("facilitator_of_event", payload=Message)
-def on_message_all(user: User, bs: BrainstormSession, payload: Message) -> dict:
-    """A short message on every screen."""
-    return {"ok": True, "text": services.message_all(bs, user, payload.text)}
-
-
-@socketio.on("return_to_plenary")
-@allow("facilitator_of_event", payload=Nothing)
-def on_return_to_plenary(user: User, bs: BrainstormSession, payload: Nothing) -> dict:
-    """Bring the groups back: their ideas join the plenary board, labelled."""
-    services.return_to_plenary(bs, user)
-    return {"ok": True}
-
-
-class Spotlight(Payload):
-    """One group, or (none) every group."""
-
-    group_id: Id | None = None
-
-
-@socketio.on("spotlight_group")
-@allow("facilitator_of_event", payload=Spotlight)
-def on_spotlight_group(user: User, bs: BrainstormSession, payload: Spotlight) -> dict:
-    """Show one group's outcome on the presenter screen."""
-    return {"ok": True, "group": services.spotlight_group(bs, user, payload.group_id)}

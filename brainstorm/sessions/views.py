@@ -1,23 +1,19 @@
 """Joining a session by code, the participant's page and the facilitator's console."""
 
 import io
-import json
 
 import segno
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from brainstorm.accounts.access import allow
 from brainstorm.accounts.identity import (
@@ -29,15 +25,13 @@ from brainstorm.accounts.identity import (
     socket_token,
 )
 from brainstorm.accounts.services import can_read_reports
+from brainstorm.breakouts import services as breakouts
 from brainstorm.errors import DomainError
-from brainstorm.events.models import AgendaItem, Event
-from brainstorm.exports import json_download
+from brainstorm.events.models import AgendaItem
 from brainstorm.extensions import db, limiter
 from brainstorm.sessions import services
-from brainstorm.sessions.archive import export_session, import_session
 from brainstorm.sessions.forms import JoinForm, ResetForm
 from brainstorm.sessions.models import BrainstormSession, Phase
-from brainstorm.sessions.privacy import participant_data
 from brainstorm.timeutil import to_local
 from brainstorm.workspace.services import results_of
 
@@ -85,15 +79,6 @@ def room(code: str):
     )
 
 
-@bp.get("/s/<code>/mijn-gegevens.json")
-@allow("participant")
-def my_data(code: str):
-    """Everything stored about me in this session, as a JSON file (AVG right of access)."""
-    bs = services.find_session(code)
-    data = participant_data(bs, current_participant(bs.id))
-    return json_download(data, f"mijn-gegevens-{bs.join_code}")
-
-
 @bp.get("/s/<code>/results")
 @allow("participant", "facilitator_of_event", "staff_of_event")
 def results(code: str):
@@ -127,7 +112,7 @@ def facilitate(session_id: int):
         phases=PHASE_LABELS,
         present_url=url_for("sessions.present", session_id=bs.id),
         reset_form=ResetForm(),
-        co_facilitators=services.co_facilitators(bs),
+        co_facilitators=breakouts.co_facilitators(bs),
     )
 
 
@@ -148,34 +133,6 @@ def qr(session_id: int):
     svg = io.BytesIO()
     segno.make(_join_url(bs), error="m").save(svg, kind="svg", scale=10, border=2, xmldecl=False)
     return Response(svg.getvalue(), mimetype="image/svg+xml")
-
-
-@bp.get("/sessions/<int:session_id>/export.json")
-@allow("facilitator_of_event", "staff_of_event")
-def export(session_id: int):
-    """The whole session as one JSON file, for the organisation's own archive."""
-    bs = db.get_or_404(BrainstormSession, session_id)
-    return json_download(export_session(bs), f"sessie-{bs.join_code}-{bs.created_at:%Y-%m-%d}")
-
-
-@bp.post("/events/<int:event_id>/sessions/import")
-@allow("facilitator_of_event")
-def import_archive(event_id: int):
-    """Bring back a session from its export, closed, into this event."""
-    event = db.get_or_404(Event, event_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        document = json.load(request.files["archive"])
-    except (KeyError, ValueError):
-        document = None  # no file, or not JSON: import_session says what is wrong
-    try:
-        bs = import_session(event, document)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("events.manage", event_id=event.id))
-    flash(_("Sessie teruggezet: %(title)s.", title=bs.title), "success")
-    return redirect(url_for("events.manage", event_id=event.id))
 
 
 @bp.post("/sessions/<int:session_id>/duplicate")

@@ -1,4 +1,6 @@
-"""The facilitator's workspace: the engine proposes clusters, the facilitator shapes them.
+"""The facilitator's workspace: scopes, what screens receive, the undo memory, what the room
+is shown, participants' votes on clusters and the view after the session. The engine's runs
+and live slotting are in runs.py, corrections by hand and undo in corrections.py.
 
 Clusters live in a scope: the plenary, or a breakout group while the groups are apart. Every
 correction keeps an undo state, is logged with who did it and ends in one `clusters_updated`
@@ -7,24 +9,15 @@ per audience of its scope (see docs/workspace-protocol.md).
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from uuid import uuid4
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
-from brainstorm.background import run_blocking, run_later_once
+from brainstorm.breakouts.models import BreakoutGroup
 from brainstorm.clustering import (
-    Clustering,
-    Guided,
-    assign,
-    cluster,
-    cluster_guided,
     similar_groups,
     theme_titles,
 )
@@ -33,7 +26,7 @@ from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
 from brainstorm.sessions import signals
-from brainstorm.sessions.models import BrainstormSession, BreakoutGroup, Idea, Participant, Phase
+from brainstorm.sessions.models import BrainstormSession, Idea, Participant, Phase
 from brainstorm.sessions.services import (
     current_group,
     phase_of,
@@ -43,8 +36,6 @@ from brainstorm.sessions.services import (
 )
 from brainstorm.timeutil import utcnow
 from brainstorm.workspace.models import (
-    DEEPENING_MAX,
-    Audience,
     Cluster,
     ClusteringRun,
     ClusterMember,
@@ -63,20 +54,20 @@ MERGE_SIMILARITY = 0.3  # clusters of different groups at least this alike are p
 # --- scopes ---------------------------------------------------------------------------------
 
 
-def _active_groups(bs: BrainstormSession) -> dict[int, BreakoutGroup]:
+def active_groups(bs: BrainstormSession) -> dict[int, BreakoutGroup]:
     if not bs.groups_apart:
         return {}
     query = select(BreakoutGroup).filter_by(session_id=bs.id, active=True)
     return {group.id: group for group in db.session.scalars(query)}
 
 
-def _scope_of(group_id: int | None, active: dict[int, BreakoutGroup]) -> str:
+def scope_of(group_id: int | None, active: dict[int, BreakoutGroup]) -> str:
     return f"group:{group_id}" if group_id in active else PLENARY
 
 
 def scopes_of(bs: BrainstormSession) -> list[str]:
     """Every scope of the session now: the plenary, and each group while they are apart."""
-    return [PLENARY, *(f"group:{gid}" for gid in sorted(_active_groups(bs)))]
+    return [PLENARY, *(f"group:{gid}" for gid in sorted(active_groups(bs)))]
 
 
 def parse_scope(bs: BrainstormSession, scope: object) -> str:
@@ -88,31 +79,31 @@ def parse_scope(bs: BrainstormSession, scope: object) -> str:
     raise NotFound(_("Deze groep bestaat niet (meer)."))
 
 
-def _group_id(scope: str) -> int | None:
+def group_id_of(scope: str) -> int | None:
     return None if scope == PLENARY else int(scope.removeprefix("group:"))
 
 
 def _audiences(scope: str) -> list[str]:
     if scope == PLENARY:
         return [EVERYONE]
-    return [f"group:{_group_id(scope)}", FACILITATORS]
+    return [f"group:{group_id_of(scope)}", FACILITATORS]
 
 
 def scope_ideas(bs: BrainstormSession, scope: str) -> list[Idea]:
     """The ideas on the board in this scope, oldest first."""
-    active = _active_groups(bs)
+    active = active_groups(bs)
     query = select(Idea).filter_by(session_id=bs.id, withdrawn_at=None, merged_into_id=None)
     return [
         idea
         for idea in db.session.scalars(query.order_by(Idea.id))
-        if idea.on_board and _scope_of(idea.group_id, active) == scope
+        if idea.on_board and scope_of(idea.group_id, active) == scope
     ]
 
 
 def scope_clusters(bs: BrainstormSession, scope: str) -> list[Cluster]:
     """The clusters of one scope in the facilitator's order."""
-    active = _active_groups(bs)
-    return [c for c in ordered_clusters(bs) if _scope_of(c.group_id, active) == scope]
+    active = active_groups(bs)
+    return [c for c in ordered_clusters(bs) if scope_of(c.group_id, active) == scope]
 
 
 def ordered_clusters(bs: BrainstormSession) -> list[Cluster]:
@@ -121,7 +112,7 @@ def ordered_clusters(bs: BrainstormSession) -> list[Cluster]:
     return list(db.session.scalars(query.order_by(Cluster.position, Cluster.id)))
 
 
-def _places(ideas: Iterable[Idea]) -> dict[int, ClusterMember]:
+def places_of(ideas: Iterable[Idea]) -> dict[int, ClusterMember]:
     ids = [idea.id for idea in ideas]
     if not ids:
         return {}
@@ -152,6 +143,24 @@ def cluster_votes(bs: BrainstormSession) -> dict[int, int]:
         .group_by(ClusterVote.cluster_id)
     )
     return dict(rows.all())
+
+
+def check_k(k: int | None) -> None:
+    if k is not None and not 2 <= k <= K_MAX:
+        raise InputError(
+            _("Kies tussen 2 en %(max)d clusters, of laat het op automatisch staan.", max=K_MAX)
+        )
+
+
+def cluster_in(bs: BrainstormSession, cluster_id: object) -> Cluster:
+    row = db.session.get(Cluster, cluster_id) if type(cluster_id) is int else None
+    if row is None or row.session_id != bs.id:
+        raise NotFound(_("Dit cluster bestaat niet (meer)."))
+    return row
+
+
+def scope_of_cluster(bs: BrainstormSession, row: Cluster) -> str:
+    return scope_of(row.group_id, active_groups(bs))
 
 
 # --- what screens receive -------------------------------------------------------------------
@@ -206,7 +215,7 @@ def scope_payload(bs: BrainstormSession, scope: str, *, coords: bool = False) ->
     """Everything a screen needs to draw one scope's clusters (without seq or change)."""
     ideas = scope_ideas(bs, scope)
     by_id = {idea.id: idea for idea in ideas}
-    places = _places(ideas)
+    places = places_of(ideas)
     clusters = scope_clusters(bs, scope)
     # Blind voting: the counts travel apart, to the facilitators only (see _vote_totals).
     votes = {} if votes_hidden(bs) else cluster_votes(bs)
@@ -220,7 +229,7 @@ def scope_payload(bs: BrainstormSession, scope: str, *, coords: bool = False) ->
         place = places.get(idea.id)
         if place and place.cluster_id in members:
             members[place.cluster_id].append(idea)
-    run = _last_run(bs, scope)
+    run = last_run(bs, scope)
     result = run.result if run else {}
     public = [
         _cluster_public(c, scope, members[c.id], places, votes.get(c.id), groups.get(c.group_id))
@@ -257,7 +266,7 @@ def _merge_suggestions(clusters: list[Cluster], members: dict[int, list[Idea]]) 
     ]
 
 
-def _last_run(bs: BrainstormSession, scope: str) -> ClusteringRun | None:
+def last_run(bs: BrainstormSession, scope: str) -> ClusteringRun | None:
     query = select(ClusteringRun).filter_by(session_id=bs.id, scope=scope)
     return db.session.scalar(query.order_by(ClusteringRun.id.desc()).limit(1))
 
@@ -316,14 +325,14 @@ def _can_undo(bs: BrainstormSession) -> bool:
     return db.session.scalar(query) is not None
 
 
-def _actor_name(actor: User | None) -> str:
+def actor_name(actor: User | None) -> str:
     # Participants see this too: a name, never an email address.
     if actor is None:
         return ""
     return actor.name or _("de facilitator")
 
 
-def _broadcast(
+def broadcast(
     bs: BrainstormSession,
     scopes: Iterable[str],
     actor: User | None,
@@ -339,24 +348,24 @@ def _broadcast(
     """
     change = {
         "action": action,
-        "by": _actor_name(actor),
+        "by": actor_name(actor),
         "text": text,
         "at": utcnow().isoformat(),
     }
     actor_id = f"user:{actor.id}" if actor else "system"
     events = list(first)
     can_undo = _can_undo(bs)
-    groups = _active_groups(bs)
+    groups = active_groups(bs)
     for scope in dict.fromkeys(scopes):
         _retitle(bs, scope)
-        group = groups.get(_group_id(scope) or 0)
+        group = groups.get(group_id_of(scope) or 0)
         payload = {
             **scope_payload(bs, scope, coords=coords),
             # Which board changed, so "2 clusters" of two groups can be told apart in the log.
             "change": {**change, "scope": scope, "group": group.name if group else None},
             "can_undo": can_undo,
         }
-        for audience in _room_audiences(bs, scope):
+        for audience in room_audiences(bs, scope):
             events.append(
                 realtime.log_event(
                     bs.id, "clusters_updated", payload, audience=audience, actor=actor_id
@@ -371,7 +380,7 @@ def _broadcast(
     realtime.commit_and_emit(events)
 
 
-def _room_audiences(bs: BrainstormSession, scope: str) -> list[str]:
+def room_audiences(bs: BrainstormSession, scope: str) -> list[str]:
     """Who receives a scope's clusters: its audiences once shown, the facilitators before."""
     return _audiences(scope) if bs.themes_shown else [FACILITATORS]
 
@@ -399,7 +408,7 @@ def _vote_totals(bs: BrainstormSession) -> dict:
 
 # --- undo -----------------------------------------------------------------------------------
 
-_CLUSTER_FIELDS = (
+CLUSTER_FIELDS = (
     "id",
     "group_id",
     "key",
@@ -415,13 +424,13 @@ _CLUSTER_FIELDS = (
 )
 
 
-def _remember(bs: BrainstormSession, scope: str, action: str) -> None:
+def remember(bs: BrainstormSession, scope: str, action: str) -> None:
     """Keep the scope's state as it is now, so the coming correction can be undone."""
     clusters = scope_clusters(bs, scope)
     ideas = scope_ideas(bs, scope)
     state = {
-        "clusters": [{f: getattr(c, f) for f in _CLUSTER_FIELDS} for c in clusters],
-        "places": [[p.idea_id, p.cluster_id, p.manual, p.new] for p in _places(ideas).values()],
+        "clusters": [{f: getattr(c, f) for f in CLUSTER_FIELDS} for c in clusters],
+        "places": [[p.idea_id, p.cluster_id, p.manual, p.new] for p in places_of(ideas).values()],
         "ideas": [idea.id for idea in ideas],
     }
     db.session.add(WorkspaceUndo(session_id=bs.id, scope=scope, action=action, state=state))
@@ -432,40 +441,6 @@ def _remember(bs: BrainstormSession, scope: str, action: str) -> None:
             WorkspaceUndo.session_id == bs.id, WorkspaceUndo.id.not_in(keep or [0])
         )
     )
-
-
-def undo(bs: BrainstormSession, actor: User) -> str:
-    """Put the workspace back as it was before the last correction; returns what was undone."""
-    query = select(WorkspaceUndo).filter_by(session_id=bs.id).order_by(WorkspaceUndo.id.desc())
-    step = db.session.scalar(query.limit(1))
-    if step is None:
-        raise InputError(_("Er is niets om ongedaan te maken."))
-    scope = step.scope if step.scope in scopes_of(bs) else PLENARY
-    state = step.state
-    kept = {row["id"] for row in state["clusters"]}
-    for c in scope_clusters(bs, scope):
-        if c.id not in kept:
-            db.session.delete(c)
-    db.session.flush()
-    for row in state["clusters"]:
-        c = db.session.get(Cluster, row["id"])
-        if c is None:
-            c = Cluster(session_id=bs.id)
-            db.session.add(c)
-        for field in _CLUSTER_FIELDS:
-            setattr(c, field, row[field])
-    db.session.flush()
-    ideas = set(state["ideas"]) | {idea.id for idea in scope_ideas(bs, scope)}
-    db.session.execute(delete(ClusterMember).where(ClusterMember.idea_id.in_(ideas)))
-    existing = set(db.session.scalars(select(Idea.id).where(Idea.id.in_(ideas))))
-    db.session.add_all(
-        ClusterMember(idea_id=i, cluster_id=c, manual=m, new=n)
-        for i, c, m, n in state["places"]
-        if i in existing
-    )
-    db.session.delete(step)
-    _broadcast(bs, [scope], actor, "undo", action_label(step.action), coords=True)
-    return step.action
 
 
 def action_label(action: str) -> str:
@@ -492,541 +467,6 @@ def action_label(action: str) -> str:
     }.get(action, action)
 
 
-# --- running the engine ---------------------------------------------------------------------
-
-
-def _check_k(k: int | None) -> None:
-    if k is not None and not 2 <= k <= K_MAX:
-        raise InputError(
-            _("Kies tussen 2 en %(max)d clusters, of laat het op automatisch staan.", max=K_MAX)
-        )
-
-
-def run_clustering(
-    bs: BrainstormSession, actor: User, k: int | None = None, scope: object = None
-) -> list[ClusteringRun]:
-    """Cluster the visible ideas of a scope (every group's while apart, unless one is named)."""
-    _check_k(k)
-    if scope in (None, "") and bs.groups_apart:
-        scopes = [s for s in scopes_of(bs) if s != PLENARY and len(scope_ideas(bs, s)) >= 2]
-        if not scopes:
-            raise InputError(_("Er zijn minstens 2 vraagstukken nodig om te clusteren."))
-    else:
-        scopes = [parse_scope(bs, scope)]
-    runs = []
-    for each in scopes:
-        realtime.emit_to(
-            bs.id,
-            [*_room_audiences(bs, each), FACILITATORS],
-            "clustering_started",
-            {"scope": each, "by": _actor_name(actor)},
-        )
-        runs.append(_run_scope(bs, actor, k, each))
-    return runs
-
-
-def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) -> ClusteringRun:
-    ideas = scope_ideas(bs, scope)
-    if len(ideas) < 2:
-        raise InputError(_("Er zijn minstens 2 vraagstukken nodig om te clusteren."))
-    clusters = scope_clusters(bs, scope)
-    locked = {c.id for c in clusters if c.locked}
-    places = _places(ideas)
-    # The facilitator's hand wins: ideas in locked clusters, moved by hand or set aside stay.
-    fixed = {i for i, p in places.items() if p.manual or p.cluster_id in locked}
-    free = [idea for idea in ideas if idea.id not in fixed]
-    _remember(bs, scope, "run")
-
-    started = time.perf_counter()
-    texts, ids = [i.text for i in ideas], [i.id for i in ideas]
-    previous = _previous(bs, clusters, locked, places)
-    if fixed:
-        # The facilitator's work is where the run starts: locked clusters and hand placements
-        # are seeds that pull similar free ideas; the rest is grouped anew into what is left of k.
-        guided: Guided = run_blocking(
-            cluster_guided,
-            texts,
-            k,
-            ids=ids,
-            fixed=_seeds(clusters, locked, places),
-            aside=[i for i, p in places.items() if p.manual and p.cluster_id is None],
-            previous=previous,
-        )
-        whole, result = guided.whole, guided.rest
-        free = [idea for idea in free if idea.id not in guided.joined]
-    else:
-        whole = result = run_blocking(cluster, texts, k, ids=ids, previous=previous)
-    duration_ms = round((time.perf_counter() - started) * 1000)
-    for place in places.values():
-        place.new = False
-    if fixed:  # before _store: it removes the clusters the joined ideas leave behind
-        _join(clusters, locked, places, guided.joined)
-    if result is not None:
-        _store(bs, scope, clusters, locked, places, free, result)
-    run = ClusteringRun(
-        session_id=bs.id,
-        scope=scope,
-        user_id=actor.id,
-        requested_k=k,
-        k=len(scope_clusters(bs, scope)),
-        n_ideas=len(ideas),
-        duration_ms=duration_ms,
-        result=whole.to_dict(),
-    )
-    db.session.add(run)
-    db.session.flush()
-    text = _("%(n)d clusters uit %(ideas)d vraagstukken", n=run.k, ideas=len(ideas))
-    _broadcast(bs, [scope], actor, "run", text, coords=True)
-    return run
-
-
-def _seeds(
-    clusters: list[Cluster], locked: set[int], places: dict[int, ClusterMember]
-) -> dict[str, list[int]]:
-    """Per cluster key what the facilitator fixed: a locked cluster's members, hand placements."""
-    key_of = {c.id: c.key for c in clusters}
-    seeds: dict[str, list[int]] = {}
-    for idea_id, place in places.items():
-        if place.cluster_id in key_of and (place.manual or place.cluster_id in locked):
-            seeds.setdefault(key_of[place.cluster_id], []).append(idea_id)
-    return seeds
-
-
-def _join(
-    clusters: list[Cluster],
-    locked: set[int],
-    places: dict[int, ClusterMember],
-    joined: dict[int, str],
-) -> None:
-    """Put the free ideas a run pulled towards the facilitator's clusters into them."""
-    by_key = {c.key: c for c in clusters}
-    for idea_id, key in joined.items():
-        row = by_key[key]
-        place = places.get(idea_id) or ClusterMember(idea_id=idea_id)
-        # In a locked cluster it is marked "nieuw": the facilitator may take it out again.
-        place.cluster_id, place.manual, place.new = row.id, False, row.id in locked
-        db.session.add(place)
-        places[idea_id] = place
-    db.session.flush()
-
-
-def _previous(
-    bs: BrainstormSession,
-    clusters: list[Cluster],
-    locked: set[int],
-    places: dict[int, ClusterMember],
-) -> dict[str, list[int]]:
-    """The last run's {key: [free member ids]}; every other key of the session is taken."""
-    scope_ids = {c.id for c in clusters if c.id not in locked}
-    members: dict[str, list[int]] = {c.key: [] for c in ordered_clusters(bs)}
-    key_of = {c.id: c.key for c in clusters}
-    for idea_id, place in places.items():
-        if place.cluster_id in scope_ids and not place.manual:
-            members[key_of[place.cluster_id]].append(idea_id)
-    return members
-
-
-def _store(
-    bs: BrainstormSession,
-    scope: str,
-    clusters: list[Cluster],
-    locked: set[int],
-    places: dict[int, ClusterMember],
-    free: list[Idea],
-    result: Clustering,
-) -> None:
-    """Put the free ideas where the engine says; matched clusters keep title, notes and place."""
-    by_key = {c.key: c for c in clusters if c.id not in locked}
-    free_ids = {idea.id for idea in free}
-    db.session.execute(delete(ClusterMember).where(ClusterMember.idea_id.in_(free_ids)))
-    for idea_id in free_ids:
-        places.pop(idea_id, None)
-    db.session.flush()
-    kept, new = [], []
-    for info in result.clusters:
-        row = by_key.pop(info.key, None)
-        if row is None:
-            row = Cluster(session_id=bs.id, key=info.key, group_id=_group_id(scope))
-            db.session.add(row)
-            new.append(row)
-        else:
-            kept.append(row)
-        row.terms = list(info.terms)
-        row.representative_idea_id = info.representative
-        db.session.flush()
-        for idea_id in info.members:
-            place = ClusterMember(idea_id=idea_id, cluster_id=row.id)
-            db.session.add(place)
-            places[idea_id] = place
-    hand_placed = {p.cluster_id for p in places.values() if p.manual}
-    for gone in by_key.values():
-        # An unmatched cluster the facilitator shaped or placed ideas in stays (perhaps empty).
-        if gone.shaped or gone.id in hand_placed:
-            kept.append(gone)
-        else:
-            db.session.delete(gone)
-    db.session.flush()
-    order = sorted([c for c in clusters if c.id in locked or c in kept], key=lambda c: c.position)
-    for position, row in enumerate(order + new):
-        row.position = position
-
-
-# --- slotting new ideas in live -------------------------------------------------------------
-
-
-def slot_new_ideas(bs: BrainstormSession) -> None:
-    """Put ideas that appeared on a board since its last run into the nearest cluster."""
-    active = _active_groups(bs)
-    changed = []
-    for scope in scopes_of(bs):
-        if phase_of(bs, active.get(_group_id(scope) or 0)) == Phase.HIDDEN_INPUT:
-            continue  # placing them would show how many there are, and where
-        run = _last_run(bs, scope)
-        clusters = scope_clusters(bs, scope)
-        if run is None or not clusters:
-            continue
-        seen = {int(i) for i in run.result.get("coords", {})}
-        ideas = scope_ideas(bs, scope)
-        placed = _places(ideas)
-        fresh = [i for i in ideas if i.id not in placed and i.id not in seen]
-        if fresh and _slot(bs, clusters, fresh, new=True):
-            changed.append(scope)
-    if changed:
-        _broadcast(bs, changed, None, "assign_new")
-
-
-@signals.board_changed.connect
-def _on_board_changed(bs: BrainstormSession, **_extra) -> None:
-    session_id = bs.id
-
-    def slot() -> None:
-        try:
-            session = db.session.get(BrainstormSession, session_id)
-            if session is not None:
-                slot_new_ideas(session)
-        except IntegrityError:  # another process slotted the same ideas first
-            db.session.rollback()
-
-    run_later_once(("slot", session_id), current_app.config["SLOT_DELAY"], slot)
-
-
-@signals.groups_returned.connect
-def _on_groups_returned(bs: BrainstormSession, **_extra) -> None:
-    groups_returned(bs)
-
-
-def _slot(bs: BrainstormSession, clusters: list[Cluster], ideas: list[Idea], *, new: bool) -> bool:
-    """Place ideas into the nearest non-empty cluster; False when there is none.
-
-    A locked cluster receives them too: marked "nieuw", the facilitator can move them out.
-    """
-    members = members_by_cluster(bs)
-    groups = {
-        str(c.id): [i.text for i in members.get(c.id, [])] for c in clusters if members.get(c.id)
-    }
-    if not groups:
-        return False
-    keys = run_blocking(assign, groups, [idea.text for idea in ideas])
-    placed = _places(ideas)  # a re-run also slots free ideas that still have a place
-    for idea, key in zip(ideas, keys, strict=True):
-        place = placed.get(idea.id) or ClusterMember(idea_id=idea.id)
-        place.cluster_id, place.new = int(key), new
-        db.session.add(place)
-    db.session.flush()
-    return True
-
-
-# --- corrections by hand --------------------------------------------------------------------
-
-
-def _cluster_in(bs: BrainstormSession, cluster_id: object) -> Cluster:
-    row = db.session.get(Cluster, cluster_id) if type(cluster_id) is int else None
-    if row is None or row.session_id != bs.id:
-        raise NotFound(_("Dit cluster bestaat niet (meer)."))
-    return row
-
-
-def _scope_of_cluster(bs: BrainstormSession, row: Cluster) -> str:
-    return _scope_of(row.group_id, _active_groups(bs))
-
-
-def _renumber(clusters: Sequence[Cluster]) -> None:
-    for position, row in enumerate(clusters):
-        row.position = position
-
-
-def move_idea(bs: BrainstormSession, actor: User, idea_id: object, cluster_id: object) -> None:
-    """Put an idea in another cluster by hand, or (None) set it aside as "past nergens"."""
-    idea = db.session.get(Idea, idea_id) if type(idea_id) is int else None
-    if idea is None or idea.session_id != bs.id or not idea.on_board:
-        raise NotFound(_("Dit vraagstuk staat niet (meer) op het bord."))
-    scope = _scope_of(idea.group_id, _active_groups(bs))
-    target = None
-    if cluster_id is not None:
-        target = _cluster_in(bs, cluster_id)
-        if _scope_of_cluster(bs, target) != scope:
-            raise InputError(_("Een vraagstuk kan alleen naar een cluster van dezelfde groep."))
-    _remember(bs, scope, "move_idea")
-    place = db.session.get(ClusterMember, idea.id) or ClusterMember(idea_id=idea.id)
-    place.cluster_id, place.manual, place.new = (target.id if target else None), True, False
-    db.session.add(place)
-    where = target.label if target else _("past nergens")
-    _broadcast(bs, [scope], actor, "move_idea", f"“{_short(idea.text)}” → {where}")
-
-
-def _short(text: str, length: int = 60) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def rename_cluster(
-    bs: BrainstormSession, actor: User, cluster_id: object, title: object
-) -> Cluster:
-    """Give a cluster the facilitator's title; an empty title goes back to the engine's terms."""
-    row = _cluster_in(bs, cluster_id)
-    title = " ".join(str(title or "").split())
-    if len(title) > TITLE_MAX:
-        raise InputError(_("Een titel mag hoogstens %(max)d tekens zijn.", max=TITLE_MAX))
-    scope = _scope_of_cluster(bs, row)
-    _remember(bs, scope, "rename")
-    old, row.title = row.label, title
-    _broadcast(bs, [scope], actor, "rename", f"{old} → {row.label}")
-    return row
-
-
-def merge_clusters(
-    bs: BrainstormSession, actor: User, cluster_id: object, into_id: object
-) -> Cluster:
-    """Put one cluster's ideas, votes and notes into another; the first disappears."""
-    source, target = _cluster_in(bs, cluster_id), _cluster_in(bs, into_id)
-    scope = _scope_of_cluster(bs, target)
-    if source.id == target.id or _scope_of_cluster(bs, source) != scope:
-        raise InputError(_("Kies twee verschillende clusters van dezelfde groep."))
-    _remember(bs, scope, "merge")
-    # What was merged by hand stays together in a re-run (a must-link): every member becomes a
-    # seed of the merged cluster, until the facilitator splits it.
-    db.session.execute(
-        ClusterMember.__table__.update()
-        .where(ClusterMember.cluster_id.in_([source.id, target.id]))
-        .values(cluster_id=target.id, manual=True)
-    )
-    _move_votes(bs, source, target)
-    for field in ("title", "summary", "question", "recommendation"):
-        if not getattr(target, field):
-            setattr(target, field, getattr(source, field))
-    target.audiences = sorted(set(target.audiences) | set(source.audiences))
-    text = f"{source.label} + {target.label}"
-    db.session.delete(source)
-    db.session.flush()
-    _renumber(scope_clusters(bs, scope))
-    _broadcast(bs, [scope], actor, "merge", text)
-    return target
-
-
-def _move_votes(bs: BrainstormSession, source: Cluster, target: Cluster) -> None:
-    """Votes follow the merge; without stacking a second dot of one person goes back to them."""
-    voters = Counter(
-        db.session.scalars(select(ClusterVote.participant_id).filter_by(cluster_id=target.id))
-    )
-    for vote in db.session.scalars(select(ClusterVote).filter_by(cluster_id=source.id)):
-        if voters[vote.participant_id] and not bs.vote_stacking:
-            db.session.delete(vote)
-        else:
-            vote.cluster_id = target.id
-            voters[vote.participant_id] += 1
-
-
-def split_cluster(
-    bs: BrainstormSession, actor: User, cluster_id: object, k: int | None = None
-) -> list[Cluster]:
-    """Run the engine inside one cluster: it keeps its largest part, the rest become new ones."""
-    row = _cluster_in(bs, cluster_id)
-    if row.locked:
-        raise InputError(_("Dit cluster staat vast. Maak het eerst los."))
-    _check_k(k)
-    scope = _scope_of_cluster(bs, row)
-    members = members_by_cluster(bs).get(row.id, [])
-    if len(members) < 2:
-        raise InputError(_("Een cluster splitsen kan vanaf 2 vraagstukken."))
-    _remember(bs, scope, "split")
-    # A split undoes a merge's must-link: the parts are free again for the next run.
-    db.session.execute(
-        ClusterMember.__table__.update()
-        .where(ClusterMember.cluster_id == row.id)
-        .values(manual=False)
-    )
-    result: Clustering = run_blocking(
-        cluster, [i.text for i in members], min(k or 2, len(members)), ids=[i.id for i in members]
-    )
-    parts = [row]
-    row.terms = list(result.clusters[0].terms) if not row.title else row.terms
-    for info in result.clusters[1:]:
-        part = Cluster(
-            session_id=bs.id,
-            key=_hand_key(),
-            group_id=row.group_id,
-            terms=list(info.terms),
-            representative_idea_id=info.representative,
-        )
-        db.session.add(part)
-        db.session.flush()
-        db.session.execute(
-            ClusterMember.__table__.update()
-            .where(ClusterMember.idea_id.in_(info.members))
-            .values(cluster_id=part.id, manual=False, new=False)
-        )
-        parts.append(part)
-    order = scope_clusters(bs, scope)
-    order = [c for c in order if c not in parts[1:]]
-    index = order.index(row) + 1
-    _renumber(order[:index] + parts[1:] + order[index:])
-    text = _("%(name)s in %(n)d delen", name=row.label, n=len(parts))
-    _broadcast(bs, [scope], actor, "split", text)
-    return parts
-
-
-def _hand_key() -> str:
-    # Not the engine's "c<n>": a hand-made cluster never takes over an engine cluster's identity.
-    return f"m{uuid4().hex[:10]}"
-
-
-def create_cluster(
-    bs: BrainstormSession, actor: User, title: object, scope: object = None
-) -> Cluster:
-    """An empty cluster at the end, for ideas the facilitator will put in by hand."""
-    scope = parse_scope(bs, scope)
-    title = " ".join(str(title or "").split())
-    if not title:
-        raise InputError(_("Geef het nieuwe cluster een titel."))
-    if len(title) > TITLE_MAX:
-        raise InputError(_("Een titel mag hoogstens %(max)d tekens zijn.", max=TITLE_MAX))
-    _remember(bs, scope, "create")
-    row = Cluster(
-        session_id=bs.id,
-        key=_hand_key(),
-        group_id=_group_id(scope),
-        title=title,
-        position=len(scope_clusters(bs, scope)),
-    )
-    db.session.add(row)
-    db.session.flush()
-    _broadcast(bs, [scope], actor, "create", title)
-    return row
-
-
-def lock_cluster(bs: BrainstormSession, actor: User, cluster_id: object, locked: object) -> Cluster:
-    """Fix a cluster (its members and title survive re-runs), or free it again."""
-    row = _cluster_in(bs, cluster_id)
-    if not isinstance(locked, bool):
-        raise InputError(_("Kies vastzetten of losmaken."))
-    scope = _scope_of_cluster(bs, row)
-    action = "lock" if locked else "unlock"
-    _remember(bs, scope, action)
-    row.locked = locked
-    _broadcast(bs, [scope], actor, action, row.label)
-    return row
-
-
-def reorder_clusters(bs: BrainstormSession, actor: User, cluster_ids: object) -> None:
-    """Put a scope's clusters in the order given (all of them, each once)."""
-    if not isinstance(cluster_ids, list) or not cluster_ids:
-        raise InputError(_("Geef de nieuwe volgorde van alle clusters."))
-    first = _cluster_in(bs, cluster_ids[0])
-    scope = _scope_of_cluster(bs, first)
-    current = scope_clusters(bs, scope)
-    by_id = {c.id: c for c in current}
-    if sorted(cluster_ids, key=str) != sorted(by_id, key=str):
-        raise InputError(_("De volgorde klopt niet meer met de clusters. Probeer het opnieuw."))
-    _remember(bs, scope, "reorder")
-    _renumber([by_id[i] for i in cluster_ids])
-    _broadcast(bs, [scope], actor, "reorder")
-
-
-def move_cluster(
-    bs: BrainstormSession, actor: User, cluster_id: object, direction: object
-) -> Cluster:
-    """Move a cluster one place up or down in the order (the keyboard way to reorder)."""
-    if direction not in ("up", "down"):
-        raise InputError(_("Verplaatsen kan alleen omhoog of omlaag."))
-    row = _cluster_in(bs, cluster_id)
-    order = scope_clusters(bs, _scope_of_cluster(bs, row))
-    index = order.index(row)
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(order):
-        order[index], order[target] = order[target], order[index]
-    reorder_clusters(bs, actor, [c.id for c in order])
-    return row
-
-
-def delete_cluster(bs: BrainstormSession, actor: User, cluster_id: object) -> None:
-    """Remove a cluster; its ideas wait unclustered for the next run or a hand."""
-    row = _cluster_in(bs, cluster_id)
-    scope = _scope_of_cluster(bs, row)
-    _remember(bs, scope, "delete")
-    label = row.label
-    db.session.delete(row)
-    db.session.flush()
-    _renumber(scope_clusters(bs, scope))
-    _broadcast(bs, [scope], actor, "delete", label)
-
-
-def update_deepening(
-    bs: BrainstormSession,
-    actor: User,
-    cluster_id: object,
-    summary: object = "",
-    question: object = "",
-    recommendation: object = "",
-    audiences: object = (),
-) -> Cluster:
-    """The deepening of a theme: summary, underlying question, recommendation, and for whom."""
-    row = _cluster_in(bs, cluster_id)
-    texts = {}
-    for field, value in (
-        ("summary", summary),
-        ("question", question),
-        ("recommendation", recommendation),
-    ):
-        if not isinstance(value, str | None):
-            raise InputError(_("Vul tekst in."))
-        texts[field] = (value or "").strip()
-        if len(texts[field]) > DEEPENING_MAX:
-            raise InputError(_("Een tekst mag hoogstens %(max)d tekens zijn.", max=DEEPENING_MAX))
-    known = {a.value for a in Audience}
-    if not isinstance(audiences, list | tuple) or not all(
-        isinstance(a, str) and a in known for a in audiences
-    ):
-        raise InputError(_("Kies uit OCW, vakorganisaties, sectorraden en Voorlopersgroep."))
-    scope = _scope_of_cluster(bs, row)
-    _remember(bs, scope, "deepen")
-    for field, value in texts.items():
-        setattr(row, field, value)
-    row.audiences = [a.value for a in Audience if a.value in audiences]
-    _broadcast(bs, [scope], actor, "deepen", row.label)
-    return row
-
-
-def order_by_votes(bs: BrainstormSession, actor: User, scope: object = None) -> None:
-    """Most-voted clusters first (ties keep their order)."""
-    scope = parse_scope(bs, scope)
-    votes = cluster_votes(bs)
-    order = sorted(scope_clusters(bs, scope), key=lambda c: -votes.get(c.id, 0))
-    _remember(bs, scope, "order_by_votes")
-    _renumber(order)
-    _broadcast(bs, [scope], actor, "order_by_votes")
-
-
-def groups_returned(bs: BrainstormSession) -> None:
-    """After the return to the plenary the groups' clusters are plenary clusters: tell everyone."""
-    if db.session.scalar(select(Cluster.id).filter_by(session_id=bs.id).limit(1)):
-        _renumber(
-            sorted(
-                ordered_clusters(bs),
-                key=lambda c: (c.group_id is not None, c.group_id or 0, c.position),
-            )
-        )
-        _broadcast(bs, [PLENARY], None, "return", coords=False)
-
-
 # --- what the room is shown --------------------------------------------------------------
 
 
@@ -1041,7 +481,7 @@ def show_themes(bs: BrainstormSession, actor: User, shown: bool) -> None:
         bs.id, "settings_changed", {"settings": settings_of(bs)}, actor=f"user:{actor.id}"
     )
     scopes = scopes_of(bs) if shown else [PLENARY]
-    _broadcast(bs, scopes, actor, "show" if shown else "hide", coords=True, first=[settings])
+    broadcast(bs, scopes, actor, "show" if shown else "hide", coords=True, first=[settings])
 
 
 def show_results(bs: BrainstormSession, actor: User, shown: bool) -> None:
@@ -1069,8 +509,8 @@ def _on_votes_visibility(bs: BrainstormSession, **_extra) -> None:
 
 
 def _votable(bs: BrainstormSession, participant: Participant, cluster_id: object) -> Cluster:
-    row = _cluster_in(bs, cluster_id)
-    scope = _scope_of_cluster(bs, row)
+    row = cluster_in(bs, cluster_id)
+    scope = scope_of_cluster(bs, row)
     if scope not in viewer_scopes(bs, participant):
         raise NotFound(_("Dit cluster bestaat niet (meer)."))
     if not bs.themes_shown:
@@ -1127,7 +567,7 @@ def unvote_cluster(bs: BrainstormSession, participant: Participant, cluster_id: 
 def _after_vote(bs: BrainstormSession, participant: Participant, row: Cluster) -> dict:
     db.session.flush()
     votes = cluster_votes(bs).get(row.id, 0)
-    scope = _scope_of_cluster(bs, row)
+    scope = scope_of_cluster(bs, row)
     actor = f"participant:{participant.id}"
     payload = {"cluster_id": row.id, "votes": votes}
     # Blind voting: the count goes to the facilitators only until the result is shown.

@@ -11,7 +11,7 @@ from brainstorm.extensions import socketio
 from brainstorm.realtime import limits
 from brainstorm.sessions.models import BrainstormSession, Participant
 from brainstorm.validation import Id, Nothing, Payload, one_of, text_up_to, whole
-from brainstorm.workspace import services
+from brainstorm.workspace import corrections, runs, services
 from brainstorm.workspace.models import DEEPENING_MAX, Audience
 from brainstorm.workspace.services import K_MAX, TITLE_MAX
 
@@ -43,11 +43,11 @@ class RunClustering(Payload):
 @allow("facilitator_of_event", payload=RunClustering)
 def on_run_clustering(user: User, bs: BrainstormSession, payload: RunClustering) -> dict:
     """Cluster a scope's ideas (k automatic unless given); every group's while apart."""
-    runs = services.run_clustering(bs, user, payload.k, payload.scope)
+    done = runs.run_clustering(bs, user, payload.k, payload.scope)
     return {
         "ok": True,
-        "k": sum(run.k for run in runs),
-        "duration_ms": sum(run.duration_ms for run in runs),
+        "k": sum(run.k for run in done),
+        "duration_ms": sum(run.duration_ms for run in done),
     }
 
 
@@ -62,7 +62,7 @@ class MoveIdea(Payload):
 @allow("facilitator_of_event", payload=MoveIdea)
 def on_move_idea(user: User, bs: BrainstormSession, payload: MoveIdea) -> dict:
     """Put an idea in another cluster, or (cluster_id null) set it aside."""
-    services.move_idea(bs, user, payload.idea_id, payload.cluster_id)
+    corrections.move_idea(bs, user, payload.idea_id, payload.cluster_id)
     return {"ok": True}
 
 
@@ -82,7 +82,7 @@ class RenameCluster(OneCluster):
 @allow("facilitator_of_event", payload=RenameCluster)
 def on_rename_cluster(user: User, bs: BrainstormSession, payload: RenameCluster) -> dict:
     """Give a cluster a title."""
-    row = services.rename_cluster(bs, user, payload.cluster_id, payload.title)
+    row = corrections.rename_cluster(bs, user, payload.cluster_id, payload.title)
     return {"ok": True, "id": row.id, "title": row.title}
 
 
@@ -96,7 +96,7 @@ class MergeClusters(OneCluster):
 @allow("facilitator_of_event", payload=MergeClusters)
 def on_merge_clusters(user: User, bs: BrainstormSession, payload: MergeClusters) -> dict:
     """Put one cluster into another."""
-    row = services.merge_clusters(bs, user, payload.cluster_id, payload.into_id)
+    row = corrections.merge_clusters(bs, user, payload.cluster_id, payload.into_id)
     return {"ok": True, "id": row.id}
 
 
@@ -110,7 +110,7 @@ class SplitCluster(OneCluster):
 @allow("facilitator_of_event", payload=SplitCluster)
 def on_split_cluster(user: User, bs: BrainstormSession, payload: SplitCluster) -> dict:
     """Let the engine split one cluster."""
-    parts = services.split_cluster(bs, user, payload.cluster_id, payload.k)
+    parts = corrections.split_cluster(bs, user, payload.cluster_id, payload.k)
     return {"ok": True, "cluster_ids": [part.id for part in parts]}
 
 
@@ -125,7 +125,7 @@ class CreateCluster(Payload):
 @allow("facilitator_of_event", payload=CreateCluster)
 def on_create_cluster(user: User, bs: BrainstormSession, payload: CreateCluster) -> dict:
     """Make an empty cluster with a title."""
-    row = services.create_cluster(bs, user, payload.title, payload.scope)
+    row = corrections.create_cluster(bs, user, payload.title, payload.scope)
     return {"ok": True, "id": row.id}
 
 
@@ -139,7 +139,7 @@ class LockCluster(OneCluster):
 @allow("facilitator_of_event", payload=LockCluster)
 def on_lock_cluster(user: User, bs: BrainstormSession, payload: LockCluster) -> dict:
     """Fix a cluster against re-runs, or free it."""
-    services.lock_cluster(bs, user, payload.cluster_id, payload.locked)
+    corrections.lock_cluster(bs, user, payload.cluster_id, payload.locked)
     return {"ok": True}
 
 
@@ -153,7 +153,7 @@ class ReorderClusters(Payload):
 @allow("facilitator_of_event", payload=ReorderClusters)
 def on_reorder_clusters(user: User, bs: BrainstormSession, payload: ReorderClusters) -> dict:
     """Put a scope's clusters in a new order."""
-    services.reorder_clusters(bs, user, payload.cluster_ids)
+    corrections.reorder_clusters(bs, user, payload.cluster_ids)
     return {"ok": True}
 
 
@@ -167,7 +167,7 @@ class MoveCluster(OneCluster):
 @allow("facilitator_of_event", payload=MoveCluster)
 def on_move_cluster(user: User, bs: BrainstormSession, payload: MoveCluster) -> dict:
     """Move a cluster up or down."""
-    row = services.move_cluster(bs, user, payload.cluster_id, payload.direction)
+    row = corrections.move_cluster(bs, user, payload.cluster_id, payload.direction)
     return {"ok": True, "id": row.id}
 
 
@@ -175,7 +175,7 @@ def on_move_cluster(user: User, bs: BrainstormSession, payload: MoveCluster) -> 
 @allow("facilitator_of_event", payload=OneCluster)
 def on_delete_cluster(user: User, bs: BrainstormSession, payload: OneCluster) -> dict:
     """Remove a cluster; its ideas wait unclustered."""
-    services.delete_cluster(bs, user, payload.cluster_id)
+    corrections.delete_cluster(bs, user, payload.cluster_id)
     return {"ok": True}
 
 
@@ -194,7 +194,7 @@ class Deepen(OneCluster):
 @allow("facilitator_of_event", payload=Deepen)
 def on_update_deepening(user: User, bs: BrainstormSession, payload: Deepen) -> dict:
     """Save a cluster's summary, underlying question, recommendation and audiences."""
-    services.update_deepening(
+    corrections.update_deepening(
         bs,
         user,
         payload.cluster_id,
@@ -216,7 +216,7 @@ class OneScope(Payload):
 @allow("facilitator_of_event", payload=OneScope)
 def on_order_clusters_by_votes(user: User, bs: BrainstormSession, payload: OneScope) -> dict:
     """Most-voted clusters first."""
-    services.order_by_votes(bs, user, payload.scope)
+    corrections.order_by_votes(bs, user, payload.scope)
     return {"ok": True}
 
 
@@ -224,7 +224,7 @@ def on_order_clusters_by_votes(user: User, bs: BrainstormSession, payload: OneSc
 @allow("facilitator_of_event", payload=Nothing)
 def on_undo_workspace(user: User, bs: BrainstormSession, payload: Nothing) -> dict:
     """Undo the last correction."""
-    return {"ok": True, "undone": services.undo(bs, user)}
+    return {"ok": True, "undone": corrections.undo(bs, user)}
 
 
 class Shown(Payload):

@@ -5,7 +5,7 @@
 
 A fresh SQLite file holds one session of that many vraagstukken (perturbed texts of the Dutch
 evaluation set) from 60 participants in three sectors, a few hidden, clustered by
-workspace.run_clustering with k fixed (the engine's maximum, 20; the facilitator then splits the
+runs.run_clustering with k fixed (the engine's maximum, 20; the facilitator then splits the
 largest cluster until there are k), with dots on ideas and clusters, and that many
 pre-session polls (one question of each type, 60 respondents) made and answered through
 polls.services. The report value is built once (`build_s`); then each renderer of
@@ -13,9 +13,7 @@ reports.views.FORMATS (docx, pdf, xlsx, zip, md, whatever is registered) runs tw
 process: `seconds` the first run (for the DOCX that includes loading matplotlib), `seconds_warm`
 the second, as in a running server (its charts come from the first run's pictures), and
 `seconds_again` downloading the unchanged report again (the value built anew, the file from
-reports.cache). Next to each wall time the process's CPU time (`cpu_s`, `cpu_warm_s`): on a
-shared machine the wall time also counts other work, the CPU time only this render. One JSON
-line per format. --keep DIR writes the files.
+reports.cache). One JSON line per format. --keep DIR writes the files.
 """
 
 from __future__ import annotations
@@ -45,8 +43,10 @@ def build_session(n: int, k: int, polls_wanted: int, seed: int):
     from brainstorm.events.services import create_event
     from brainstorm.polls import services as polls
     from brainstorm.polls.models import QuestionType
+    from brainstorm.sessions import board
     from brainstorm.sessions import services as sessions
     from brainstorm.sessions.models import Phase
+    from brainstorm.workspace import corrections, runs
     from brainstorm.workspace import services as workspace
 
     rng = random.Random(seed)
@@ -74,23 +74,21 @@ def build_session(n: int, k: int, polls_wanted: int, seed: int):
         for i in range(PARTICIPANTS)
     ]
     ideas = [
-        sessions.submit_idea(
-            bs, people[i % PARTICIPANTS], text, f"00000000-0000-4000-8000-{i:012d}"
-        )
+        board.submit_idea(bs, people[i % PARTICIPANTS], text, f"00000000-0000-4000-8000-{i:012d}")
         for i, text in enumerate(perturbed_sample(n, seed))
     ]
     for idea in rng.sample(ideas, 5):
-        sessions.hide_idea(bs, user, idea.id)
+        board.hide_idea(bs, user, idea.id)
     # The engine makes at most K_MAX clusters; beyond that the facilitator splits the largest.
-    workspace.run_clustering(bs, user, k=min(k, workspace.K_MAX))
+    runs.run_clustering(bs, user, k=min(k, workspace.K_MAX))
     while len(workspace.ordered_clusters(bs)) < k:
         members = workspace.members_by_cluster(bs)
         largest = max(workspace.ordered_clusters(bs), key=lambda c: len(members.get(c.id, [])))
-        workspace.split_cluster(bs, user, largest.id, 2)
+        corrections.split_cluster(bs, user, largest.id, 2)
 
     clusters = workspace.ordered_clusters(bs)
     for number, cluster in enumerate(clusters[:10]):
-        workspace.update_deepening(
+        corrections.update_deepening(
             bs,
             user,
             cluster.id,
@@ -103,7 +101,7 @@ def build_session(n: int, k: int, polls_wanted: int, seed: int):
     on_board = [idea for idea in ideas if not idea.hidden]
     for person in people:
         for idea in rng.sample(on_board, 3):
-            sessions.vote(bs, person, idea.id)
+            board.vote(bs, person, idea.id)
         for cluster in rng.sample(clusters, 3):
             workspace.vote_cluster(bs, person, cluster.id)
 
@@ -172,12 +170,11 @@ def measure(n: int, k: int, polls_wanted: int, seed: int, keep: Path | None) -> 
             | {"build_s": round(time.perf_counter() - started, 3)}
         ]
         for fmt, (_label, _mime, render) in FORMATS.items():
-            times, cpu = [], []
+            times = []
             for _ in range(2):
-                started, cpu_started = time.perf_counter(), time.process_time()
+                started = time.perf_counter()
                 data = render(report)
                 times.append(time.perf_counter() - started)
-                cpu.append(time.process_time() - cpu_started)
             # Downloading the unchanged report again: the value is built anew, the file is
             # the one kept (reports.cache) since the first download.
             cache.rendered(report, fmt, lambda r=render: r(report))
@@ -196,8 +193,6 @@ def measure(n: int, k: int, polls_wanted: int, seed: int, keep: Path | None) -> 
                     "seconds": round(times[0], 3),
                     "seconds_warm": round(times[1], 3),
                     "seconds_again": round(again_s, 3),
-                    "cpu_s": round(cpu[0], 3),
-                    "cpu_warm_s": round(cpu[1], 3),
                     "kb": round(len(data) / 1024),
                 }
             )

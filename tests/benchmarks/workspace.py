@@ -31,7 +31,9 @@ def measure(n: int, seed: int) -> dict:
     from brainstorm.accounts.models import Role
     from brainstorm.events.services import create_event
     from brainstorm.extensions import db
+    from brainstorm.sessions import board
     from brainstorm.sessions import services as sessions
+    from brainstorm.workspace import corrections, runs
     from brainstorm.workspace import services as workspace
 
     folder = tempfile.mkdtemp()
@@ -53,26 +55,26 @@ def measure(n: int, seed: int) -> dict:
         texts = perturbed_sample(n + 1, seed)
         people = [sessions.join_session(bs, f"P{i}") for i in range(n // 100 + 1)]
         for i, text in enumerate(texts[:n]):
-            sessions.submit_idea(bs, people[i // 100], text, f"00000000-0000-4000-8000-{i:012d}")
+            board.submit_idea(bs, people[i // 100], text, f"00000000-0000-4000-8000-{i:012d}")
 
         started = time.perf_counter()
-        workspace.run_clustering(bs, user)
+        runs.run_clustering(bs, user)
         run_s = time.perf_counter() - started
         clusters = workspace.scope_clusters(bs, workspace.PLENARY)
         payload = workspace.scope_payload(bs, workspace.PLENARY, coords=True)
 
         idea = payload["clusters"][0]["idea_ids"][0]
         started = time.perf_counter()
-        workspace.move_idea(bs, user, idea, clusters[-1].id)
+        corrections.move_idea(bs, user, idea, clusters[-1].id)
         move_ms = (time.perf_counter() - started) * 1000
-        workspace.lock_cluster(bs, user, clusters[0].id, True)
+        corrections.lock_cluster(bs, user, clusters[0].id, True)
 
         started = time.perf_counter()
-        sessions.submit_idea(bs, people[-1], texts[n], "00000000-0000-4000-8000-999999999999")
+        board.submit_idea(bs, people[-1], texts[n], "00000000-0000-4000-8000-999999999999")
         slot_ms = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        workspace.run_clustering(bs, user)
+        runs.run_clustering(bs, user)
         rerun_s = time.perf_counter() - started
         return {
             "benchmark": "workspace",

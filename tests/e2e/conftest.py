@@ -11,6 +11,7 @@ from brainstorm import create_app
 from brainstorm.accounts import services as accounts
 from brainstorm.accounts.models import Role
 from brainstorm.events.services import create_event
+from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.timeutil import local_today
 from tests.servers import AppServer
@@ -134,7 +135,7 @@ def seeded_server(tmp_path):
         bs = db.session.get(BrainstormSession, info["session_id"])
         people = [sessions.join_session(bs, f"Deelnemer {n}") for n in range(1, 21)]
         for index, text in enumerate(DEMO_IDEAS):
-            sessions.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
+            board.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
     server.start()
     yield server
     server.stop()

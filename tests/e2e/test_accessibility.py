@@ -94,6 +94,7 @@ def site(tmp_path_factory):
     from brainstorm.events.models import AgendaItem, ExtraQuestion
     from brainstorm.extensions import db
     from brainstorm.polls import services as polls
+    from brainstorm.sessions import board
     from brainstorm.sessions import services as sessions
     from brainstorm.sessions.models import BrainstormSession
 
@@ -141,7 +142,7 @@ def site(tmp_path_factory):
 
         people = [sessions.join_session(bs, f"Deelnemer {n}") for n in range(1, 21)]
         for index, text in enumerate(DEMO_IDEAS):
-            sessions.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
+            board.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
 
         live = polls.create_poll(event, user, "Live in de sessie", "live", session=bs)
         sector = polls.add_question(

@@ -16,8 +16,10 @@ from brainstorm.accounts.models import User
 from brainstorm.events.registrations import RegistrationData, register
 from brainstorm.extensions import db
 from brainstorm.polls import services as polls
+from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import BrainstormSession, Phase
+from brainstorm.workspace import corrections, runs
 from brainstorm.workspace import services as workspace
 from tests.e2e.conftest import Server
 from tests.e2e.test_live_browser import join_by_code
@@ -52,11 +54,11 @@ def hostile_server(tmp_path):
         people = [sessions.join_session(bs, f"Deelnemer {n}") for n in range(4)]
         texts = [IDEA] + [f"Stageplekken in de regio verdelen, variant {n}" for n in range(8)]
         for number, text in enumerate(texts):
-            sessions.submit_idea(bs, people[number % 4], text, str(uuid.uuid4()))
-        workspace.run_clustering(bs, user, k=2)
+            board.submit_idea(bs, people[number % 4], text, str(uuid.uuid4()))
+        runs.run_clustering(bs, user, k=2)
         workspace.show_themes(bs, user, True)
         first = workspace.ordered_clusters(bs)[0]
-        workspace.rename_cluster(bs, user, first.id, TITLE)
+        corrections.rename_cluster(bs, user, first.id, TITLE)
         poll = polls.create_poll(bs.event, user, "Live", "live", session=bs)
         question = polls.add_question(
             poll, user, polls.QuestionData(type="open", text="Wat wil je de minister meegeven?")

@@ -11,6 +11,7 @@ from brainstorm.events.services import create_event
 from brainstorm.extensions import db
 from brainstorm.polls import services as polls
 from brainstorm.sessions.models import BrainstormSession, Idea
+from brainstorm.workspace import corrections, runs
 from brainstorm.workspace import services as workspace
 
 TEXTS = [
@@ -74,10 +75,10 @@ def test_a_session_exported_and_imported_elsewhere_is_the_same_session(
         for person, text in zip([anna, bram] * 3, TEXTS, strict=True)
     ]
     command(console, "hide_idea", idea_id=ids[5])
-    workspace.run_clustering(bs, facilitator, k=2)
+    runs.run_clustering(bs, facilitator, k=2)
     first = workspace.ordered_clusters(bs)[0]
-    workspace.rename_cluster(bs, facilitator, first.id, "Stages in de regio")
-    workspace.update_deepening(bs, facilitator, first.id, recommendation="Eén stagebank.")
+    corrections.rename_cluster(bs, facilitator, first.id, "Stages in de regio")
+    corrections.update_deepening(bs, facilitator, first.id, recommendation="Eén stagebank.")
     command(console, "set_phase", phase="voting")
     command(anna, "vote", idea_id=ids[0])
     poll = polls.create_poll(bs.event, facilitator, "Live", "live", session=bs)

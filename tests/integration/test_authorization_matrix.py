@@ -36,9 +36,12 @@ from uuid import uuid4
 import pytest
 from werkzeug.routing import AnyConverter
 
+from brainstorm.breakouts import services as breakouts
+from brainstorm.breakouts.models import BreakoutGroup
 from brainstorm.extensions import db, socketio
+from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
-from brainstorm.sessions.models import BreakoutGroup, Phase
+from brainstorm.sessions.models import Phase
 from brainstorm.workspace import services as workspace
 from tests.integration.world import (
     ACTORS,
@@ -333,7 +336,7 @@ def _phase(phase: Phase) -> Callable[[World], None]:
 
 def _voted(world: World) -> None:
     _phase(Phase.VOTING)(world)
-    sessions.vote(world.bs, world.participant, world.idea_ids[0])
+    board.vote(world.bs, world.participant, world.idea_ids[0])
     workspace.vote_cluster(world.bs, world.participant, world.cluster_ids[0])
 
 
@@ -347,14 +350,14 @@ def _timer(action: str) -> Callable[[World], None]:
 
 
 def _hidden(world: World) -> None:
-    sessions.hide_idea(world.bs, world.facilitator, world.idea_ids[0])
+    board.hide_idea(world.bs, world.facilitator, world.idea_ids[0])
 
 
 def _apart(world: World) -> None:
     """Two groups to choose from; the participant is in the first and hosts it."""
-    first, _second = sessions.split_into_groups(world.bs, world.facilitator, "choice", 2)
-    sessions.choose_group(world.bs, world.participant, first.id)
-    sessions.set_group_host(world.bs, world.facilitator, first.id, world.participant_id)
+    first, _second = breakouts.split_into_groups(world.bs, world.facilitator, "choice", 2)
+    breakouts.choose_group(world.bs, world.participant, first.id)
+    breakouts.set_group_host(world.bs, world.facilitator, first.id, world.participant_id)
 
 
 def _groups(world: World) -> list[int]:

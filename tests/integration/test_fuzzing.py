@@ -36,6 +36,8 @@ from wtforms.fields.choices import SelectFieldBase
 from wtforms.fields.core import UnboundField
 
 from brainstorm.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
+from brainstorm.breakouts import services as breakouts
+from brainstorm.breakouts.models import BreakoutGroup, SplitRule
 from brainstorm.events.forms import (
     DuplicateEventForm,
     EventForm,
@@ -48,9 +50,8 @@ from brainstorm.extensions import db, socketio
 from brainstorm.polls.forms import CopyPollForm, ImportForm, PollForm, QuestionForm
 from brainstorm.polls.models import Poll
 from brainstorm.reports.forms import ReportSettingsForm
-from brainstorm.sessions import services as sessions
 from brainstorm.sessions.forms import JoinForm, ResetForm
-from brainstorm.sessions.models import BreakoutGroup, Idea, Phase, SplitRule
+from brainstorm.sessions.models import Idea, Phase
 from brainstorm.workspace.models import Audience, Cluster
 from tests.integration.world import (
     ANONYMOUS,
@@ -269,9 +270,9 @@ def world(app) -> World:
 
 def _apart(world: World) -> None:
     """Breakout groups by choice; the participant is in the first and hosts it."""
-    first, _second = sessions.split_into_groups(world.bs, world.facilitator, "choice", 2)
-    sessions.choose_group(world.bs, world.participant, first.id)
-    sessions.set_group_host(world.bs, world.facilitator, first.id, world.participant_id)
+    first, _second = breakouts.split_into_groups(world.bs, world.facilitator, "choice", 2)
+    breakouts.choose_group(world.bs, world.participant, first.id)
+    breakouts.set_group_host(world.bs, world.facilitator, first.id, world.participant_id)
 
 
 def _set_phase(world: World, phase: Phase) -> None:

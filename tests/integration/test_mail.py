@@ -21,6 +21,7 @@ from brainstorm.events.models import Registration
 from brainstorm.events.services import create_event
 from brainstorm.extensions import db
 from brainstorm.mail import OutboxMail
+from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import Idea, Participant
 from brainstorm.timeutil import local_to_utc, local_today, to_local, utcnow
@@ -150,7 +151,7 @@ def test_forged_expired_and_cancelled_links_are_refused(smtp, soon, app):
     assert forged.status_code == 403 and "klopt niet" in forged.get_data(as_text=True)
     link = path(mails.login_link(registration))
     with pytest.raises(mails.NotAllowed, match="voorbij"):
-        mails.redeem(link.rsplit("/", 1)[-1], now=event.ends_at)
+        sessions.redeem_invitation(link.rsplit("/", 1)[-1], now=event.ends_at)
     reg.cancel(registration)
     cancelled = client.get(link)
     assert cancelled.status_code == 403 and "geannuleerd" in cancelled.get_data(as_text=True)
@@ -186,8 +187,10 @@ def event_team_member(event):
 def test_the_purge_removes_personal_data_but_keeps_counts_and_ideas(smtp, soon, app, clock):
     event, bs = soon
     registration = reg.register(event, person(1, remarks="graag vegetarisch"))
-    participant = mails.redeem(path(mails.login_link(registration)).rsplit("/", 1)[-1])
-    sessions.submit_idea(
+    participant = sessions.redeem_invitation(
+        path(mails.login_link(registration)).rsplit("/", 1)[-1]
+    )
+    board.submit_idea(
         bs, participant, "Wie betaalt de begeleiding?", "00000000-0000-4000-8000-000000000001"
     )
     runner = app.test_cli_runner()

@@ -10,10 +10,11 @@ import pytest
 from socketio.packet import Packet
 from sqlalchemy import func, select
 
+from brainstorm.breakouts.models import BreakoutGroup
 from brainstorm.extensions import db, socketio
 from brainstorm.realtime.models import SessionEvent
-from brainstorm.sessions import services as sessions
-from brainstorm.sessions.models import BreakoutGroup, Idea
+from brainstorm.sessions import board
+from brainstorm.sessions.models import Idea
 from brainstorm.validation import LABELS, Payload
 from brainstorm.workspace.models import Cluster
 
@@ -226,14 +227,14 @@ def test_a_racing_client_id_follows_the_same_rules(room, monkeypatch):
     _bs, _console, alice, bob = room
     client_id = str(uuid4())
     theirs = command(alice, "submit_idea", {"text": WORDS, "client_id": client_id})
-    real = sessions._idea_by_client_id
+    real = board._idea_by_client_id
     calls = []
 
     def not_yet(bs, key):  # the first look happens before the other insert committed
         calls.append(key)
         return None if len(calls) == 1 else real(bs, key)
 
-    monkeypatch.setattr(sessions, "_idea_by_client_id", not_yet)
+    monkeypatch.setattr(board, "_idea_by_client_id", not_yet)
     refused_in_words(command(bob, "submit_idea", {"text": WORDS, "client_id": client_id}))
     calls.clear()
     same = command(alice, "submit_idea", {"text": WORDS, "client_id": client_id})

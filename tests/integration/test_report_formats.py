@@ -54,13 +54,14 @@ def shaped(app, clock, make_user, make_session, facilitate, login):
         "/join", data={"code": bs.join_code, "display_name": "Geheim Persoon", "sector": "mbo"}
     )
     console = facilitate(bs, facilitator)
+    from brainstorm.sessions import board
     from brainstorm.sessions import services as sessions
     from brainstorm.sessions.models import Participant
 
     author = db.session.scalars(db.select(Participant)).first()
     sessions.update_settings(bs, facilitator, {"idea_limit": 20})
     for text in IDEAS:
-        sessions.submit_idea(bs, author, text, str(uuid4()))
+        board.submit_idea(bs, author, text, str(uuid4()))
     command(console, "run_clustering", k=3)
     clusters = console.get_received()[-1]["args"][0]["clusters"]
     titles = ["Zij-instroom en coördinatie", "Werkdruk", "Stage"]
@@ -235,6 +236,7 @@ def voted_with_a_poll(bs):
     answers. Returns the facilitator."""
     from brainstorm.polls import services as polls
     from brainstorm.reports import services as reports
+    from brainstorm.sessions import board
     from brainstorm.sessions import services as sessions
     from brainstorm.sessions.models import Idea, Participant, Phase
     from brainstorm.workspace.models import Cluster
@@ -244,7 +246,7 @@ def voted_with_a_poll(bs):
     sessions.set_phase(bs, facilitator, Phase.VOTING)
     anouk = db.session.scalars(db.select(Participant).filter_by(display_name="Anouk Visser")).one()
     first = db.session.scalars(db.select(Idea).filter_by(text=IDEAS[0])).one()
-    sessions.vote(bs, anouk, first.id)
+    board.vote(bs, anouk, first.id)
     werkdruk = db.session.scalars(db.select(Cluster).filter_by(title="Werkdruk")).one()
     workspace_vote(bs, anouk, werkdruk.id)
     poll = polls.create_poll(bs.event, facilitator, "Peiling vooraf")

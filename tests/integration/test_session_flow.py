@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from brainstorm.events.models import AgendaItem
 from brainstorm.extensions import db, socketio
-from brainstorm.sessions import services
+from brainstorm.sessions import board, services
 from brainstorm.sessions.models import Idea, Vote
 from tests.helpers import received
 
@@ -286,7 +286,7 @@ def test_same_uuid_is_stored_once_even_when_resends_race(app, make_session):
             try:
                 bs_here = db.session.get(type(bs), bs.id)
                 who = db.session.get(type(participant), participant.id)
-                results.append(services.submit_idea(bs_here, who, "Tegelijk", client_id).id)
+                results.append(board.submit_idea(bs_here, who, "Tegelijk", client_id).id)
             except Exception as error:  # the test reports it below
                 errors.append(error)
             finally:

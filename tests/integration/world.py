@@ -27,9 +27,11 @@ from brainstorm.events.services import create_event, set_questions
 from brainstorm.extensions import db, socketio
 from brainstorm.polls import services as polls
 from brainstorm.polls.models import PollKind, QuestionState
+from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import BrainstormSession, Participant
 from brainstorm.timeutil import utcnow
+from brainstorm.workspace import corrections
 from brainstorm.workspace import services as workspace
 from tests.conftest import PASSWORD, TOKEN
 
@@ -186,12 +188,12 @@ def build_world(app: Flask) -> World:
 
     participant_client, participant = _join(app, bs, "Alice")
     other_client, other = _join(app, other_bs, "Bob")
-    ideas = [sessions.submit_idea(bs, participant, text, str(uuid4())).id for text in IDEAS]
-    first = workspace.create_cluster(bs, facilitator, "Werkdruk")
-    second = workspace.create_cluster(bs, facilitator, "Stage")
+    ideas = [board.submit_idea(bs, participant, text, str(uuid4())).id for text in IDEAS]
+    first = corrections.create_cluster(bs, facilitator, "Werkdruk")
+    second = corrections.create_cluster(bs, facilitator, "Stage")
     workspace.show_themes(bs, facilitator, True)  # participants vote on shown themes only
     for idea_id, cluster in zip(ideas, (first, first, second, second), strict=True):
-        workspace.move_idea(bs, facilitator, idea_id, cluster.id)
+        corrections.move_idea(bs, facilitator, idea_id, cluster.id)
     db.session.commit()
 
     pre = polls.create_poll(event, facilitator, "Poll vooraf", PollKind.PRE)

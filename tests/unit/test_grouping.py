@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from brainstorm.sessions.grouping import (
+from brainstorm.breakouts.grouping import (
     Person,
     Slot,
     balanced,

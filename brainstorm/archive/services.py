@@ -19,18 +19,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
+from brainstorm.breakouts.models import BreakoutGroup
 from brainstorm.errors import InputError
 from brainstorm.events.models import Event
 from brainstorm.extensions import db
 from brainstorm.polls.models import Answer, Poll, Question
-from brainstorm.sessions.models import (
-    BrainstormSession,
-    BreakoutGroup,
-    Idea,
-    Participant,
-    Phase,
-    Vote,
-)
+from brainstorm.sessions.models import BrainstormSession, Idea, Participant, Phase, Vote
 from brainstorm.sessions.services import free_join_code
 from brainstorm.timeutil import UTCDateTime, utcnow
 from brainstorm.workspace.models import Cluster, ClusterMember, ClusterVote

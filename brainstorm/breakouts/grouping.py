@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from brainstorm.sessions.models import Sector, SplitRule
+from brainstorm.breakouts.models import SplitRule
+from brainstorm.sessions.models import Sector
 
 SECTOR_ORDER = (Sector.PO, Sector.VO, Sector.MBO, Sector.OTHER)
 

@@ -1,0 +1,1 @@
+"""Breakout groups (deelsessies): a domain built on sessions."""

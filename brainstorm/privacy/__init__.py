@@ -1,0 +1,1 @@
+"""Personal data (AVG) across the domains: download, removal on request, purge."""

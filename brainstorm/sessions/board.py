@@ -1,0 +1,437 @@
+"""The board of a live session: vraagstukken sent, edited and withdrawn, dot voting, and the
+facilitator's moderation (hide, approve, pin, correct, merge).
+
+Every change commits together with its entries in the session event log, then broadcasts
+them; the workspace hears of new ideas on the board through sessions.signals.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from brainstorm.accounts.models import User
+from brainstorm.background import run_later_once
+from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
+from brainstorm.extensions import db
+from brainstorm.realtime import services as realtime
+from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
+from brainstorm.sessions import signals
+from brainstorm.sessions.models import (
+    INPUT_PHASES,
+    BrainstormSession,
+    Idea,
+    Participant,
+    Phase,
+    Vote,
+)
+from brainstorm.sessions.services import (
+    current_group,
+    group_audience,
+    kept_to_author,
+    my_votes,
+    participant_actor,
+    phase_of,
+    user_actor,
+    visible_ideas,
+    votes_hidden,
+)
+from brainstorm.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from brainstorm.breakouts.models import BreakoutGroup
+
+_commit_and_emit = realtime.commit_and_emit
+
+
+def _audience(bs: BrainstormSession, idea: Idea) -> str:
+    """Who besides the facilitators may see this idea now."""
+    if not idea.approved or kept_to_author(bs, idea):
+        return realtime.participant_audience(idea.participant_id or 0)
+    if bs.groups_apart and idea.group is not None and idea.group.active:
+        return group_audience(idea.group)
+    return EVERYONE
+
+
+def _votes_on(idea: Idea) -> int:
+    return db.session.scalar(select(func.count()).select_from(Vote).filter_by(idea_id=idea.id))
+
+
+def _log_idea(bs: BrainstormSession, idea: Idea, name: str, actor: str) -> list[SessionEvent]:
+    """Log an idea change for those who may see it, and its full state for the facilitators."""
+    votes = _votes_on(idea)
+    events = []
+    if not idea.hidden:
+        payload = {"idea": idea.to_public(None if votes_hidden(bs) else votes)}
+        events.append(
+            realtime.log_event(bs.id, name, payload, audience=_audience(bs, idea), actor=actor)
+        )
+    events.append(
+        realtime.log_event(
+            bs.id,
+            "idea_moderated",
+            {"idea": idea.to_facilitator(votes)},
+            audience=FACILITATORS,
+            actor=actor,
+        )
+    )
+    return events
+
+
+def _log_removed(
+    bs: BrainstormSession, idea: Idea, reason: str, actor: str, **extra: object
+) -> list[SessionEvent]:
+    payload = {"id": idea.id, "reason": reason, **extra}
+    audience = _audience(bs, idea)
+    events = [realtime.log_event(bs.id, "idea_removed", payload, audience=audience, actor=actor)]
+    if audience != EVERYONE:
+        events.append(
+            realtime.log_event(bs.id, "idea_removed", payload, audience=FACILITATORS, actor=actor)
+        )
+    return events
+
+
+# --- vraagstukken -------------------------------------------------------------------------
+
+
+def clean_idea_text(text: object) -> str:
+    """The vraagstuk as it will be stored, or an InputError that says what is wrong."""
+    if not isinstance(text, str):
+        raise InputError(_("Vul een vraagstuk in."))
+    # Control characters (pasted binary) and lone surrogates would be stored invisibly or not
+    # at all; tabs and newlines stay, and so do emoji joiners (category Cf).
+    text = "".join(
+        ch
+        for ch in text.replace("\r\n", "\n")
+        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+    text = text.strip()
+    if not text:
+        raise InputError(_("Vul een vraagstuk in."))
+    limit = current_app.config["IDEA_MAX_LENGTH"]
+    if len(text) > limit:
+        raise InputError(
+            _(
+                "Je vraagstuk is te lang: %(n)d tekens, hoogstens %(max)d. Maak het wat korter.",
+                n=len(text),
+                max=limit,
+            )
+        )
+    return text
+
+
+def parse_client_id(raw: object) -> str:
+    """The client-made UUID that makes a resend harmless."""
+    try:
+        return str(UUID(str(raw)))
+    except ValueError:
+        raise InputError(_("Het bericht mist een geldige client_id (UUID).")) from None
+
+
+def _require_input_open(bs: BrainstormSession, participant: Participant) -> None:
+    if phase_of(bs, current_group(bs, participant)) not in INPUT_PHASES:
+        raise PhaseClosed(
+            _("De invoer is gesloten: je kunt nu geen vraagstukken insturen of wijzigen.")
+        )
+
+
+def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id: str) -> Idea:
+    """Store a vraagstuk once, however often the client resends it, and tell the room."""
+    text = clean_idea_text(text)
+    client_id = parse_client_id(client_id)
+    existing = _idea_by_client_id(bs, client_id)
+    if existing:
+        return _resent(existing, author, text)
+    _require_input_open(bs, author)
+    if ideas_left(bs, author) <= 0:
+        raise LimitReached(
+            ngettext(
+                "Je hebt al %(num)d vraagstuk ingestuurd; meer kan niet in deze sessie.",
+                "Je hebt al %(num)d vraagstukken ingestuurd; meer kan niet in deze sessie.",
+                bs.idea_limit,
+            )
+        )
+    idea = Idea(
+        session_id=bs.id,
+        participant_id=author.id,
+        text=text,
+        client_id=client_id,
+        approved=not bs.premoderation,
+        group=current_group(bs, author),
+    )
+    db.session.add(idea)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same client_id racing in on another connection
+        db.session.rollback()
+        return _resent(_idea_by_client_id(bs, client_id), author, text)
+    _commit_and_emit(_log_idea(bs, idea, "idea_added", participant_actor(author)))
+    signals.board_changed.send(bs)
+    _count_arrivals(bs, idea.group)
+    return idea
+
+
+def idea_count(bs: BrainstormSession) -> int:
+    """How many vraagstukken are on the board (hidden input: arrived so far)."""
+    return len(visible_ideas(bs))
+
+
+def _count_arrivals(bs: BrainstormSession, group: BreakoutGroup | None) -> None:
+    """Hidden input: every screen sees the number grow (never the texts), once a second."""
+    if phase_of(bs, group) != Phase.HIDDEN_INPUT:
+        return
+    session_id = bs.id
+
+    def send() -> None:
+        session = db.session.get(BrainstormSession, session_id)
+        if session is not None:
+            realtime.emit_ephemeral(session_id, "idea_count", {"count": idea_count(session)})
+
+    run_later_once(("idea-count", session_id), current_app.config["PRESENCE_DELAY"], send)
+
+
+def add_ideas_from_elsewhere(
+    bs: BrainstormSession, user: User, items: Iterable[tuple[str, str]], *, source: str
+) -> int:
+    """Put texts made elsewhere (poll answers) on the board as vraagstukken, each once.
+
+    `items` are (client_id, text); a client_id already in the session is skipped, so doing
+    it again adds only what is new. Returns how many were added.
+    """
+    known = set(db.session.scalars(select(Idea.client_id).filter_by(session_id=bs.id)))
+    actor = user_actor(user)
+    events, added = [], 0
+    for client_id, text in items:
+        text = " ".join(str(text).split())[: current_app.config["IDEA_MAX_LENGTH"]]
+        if client_id in known or not text:
+            continue
+        known.add(client_id)
+        idea = Idea(session_id=bs.id, client_id=client_id, text=text, source=source)
+        db.session.add(idea)
+        db.session.flush()
+        events += _log_idea(bs, idea, "idea_added", actor)
+        added += 1
+    _commit_and_emit(events)
+    signals.board_changed.send(bs)
+    return added
+
+
+def ideas_left(bs: BrainstormSession, participant: Participant) -> int:
+    """How many more vraagstukken this participant may send."""
+    sent = db.session.scalar(
+        select(func.count())
+        .select_from(Idea)
+        .filter_by(session_id=bs.id, participant_id=participant.id, withdrawn_at=None)
+    )
+    return max(0, bs.idea_limit - sent)
+
+
+def _idea_by_client_id(bs: BrainstormSession, client_id: str) -> Idea | None:
+    return db.session.scalar(select(Idea).filter_by(session_id=bs.id, client_id=client_id))
+
+
+def _resent(idea: Idea, author: Participant, text: str) -> Idea:
+    """The stored idea for a resend: the same author with the same text (an idempotency key)."""
+    # Another text, or someone else's client_id, gets the same words: nothing tells whose the
+    # idea was or what it said.
+    if idea.participant_id != author.id or text not in (idea.text, idea.original_text):
+        raise InputError(
+            _(
+                "Dit vraagstuk is niet opgeslagen: het kenmerk (client_id) is al gebruikt. "
+                "Stuur het opnieuw."
+            )
+        )
+    return idea
+
+
+def _idea(bs: BrainstormSession, idea_id: object) -> Idea:
+    """An idea of this session still in play, or NotFound (also for another session's id)."""
+    if isinstance(idea_id, bool) or not isinstance(idea_id, int):
+        raise InputError(_("Geef een geldig vraagstuk op."))
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.session_id != bs.id or idea.gone:
+        raise NotFound(_("Dit vraagstuk bestaat niet (meer)."))
+    return idea
+
+
+def _own_idea(bs: BrainstormSession, participant: Participant, idea_id: object) -> Idea:
+    idea = _idea(bs, idea_id)
+    if idea.participant_id != participant.id:
+        raise NotFound(_("Dit vraagstuk bestaat niet (meer)."))
+    return idea
+
+
+def edit_idea(
+    bs: BrainstormSession, participant: Participant, idea_id: object, text: object
+) -> Idea:
+    """The author rewords their own vraagstuk while input is open."""
+    idea = _own_idea(bs, participant, idea_id)
+    text = clean_idea_text(text)
+    _require_input_open(bs, participant)
+    idea.text = text
+    _commit_and_emit(_log_idea(bs, idea, "idea_updated", participant_actor(participant)))
+    return idea
+
+
+def withdraw_idea(bs: BrainstormSession, participant: Participant, idea_id: object) -> Idea:
+    """The author takes their own vraagstuk back while input is open; its votes go with it."""
+    idea = _own_idea(bs, participant, idea_id)
+    _require_input_open(bs, participant)
+    events = _log_removed(bs, idea, "withdrawn", participant_actor(participant))
+    idea.withdrawn_at = utcnow()
+    db.session.execute(delete(Vote).filter_by(idea_id=idea.id))
+    _commit_and_emit(events)
+    _count_arrivals(bs, idea.group)
+    return idea
+
+
+# --- dot voting ---------------------------------------------------------------------------
+
+
+def _vote_result(bs: BrainstormSession, participant: Participant) -> dict:
+    votes = my_votes(participant)
+    return {
+        "votes_left": max(0, bs.vote_budget - sum(votes.values())),
+        "votes": {str(idea_id): n for idea_id, n in votes.items()},
+    }
+
+
+def _log_votes(bs: BrainstormSession, idea: Idea, actor: str) -> list[SessionEvent]:
+    payload = {"idea_id": idea.id, "votes": _votes_on(idea)}
+    # Blind voting: only the facilitators follow the counts until the result is shown.
+    audience = FACILITATORS if votes_hidden(bs) else _audience(bs, idea)
+    events = [realtime.log_event(bs.id, "votes_changed", payload, audience=audience, actor=actor)]
+    if audience != EVERYONE:
+        events.append(
+            realtime.log_event(bs.id, "votes_changed", payload, audience=FACILITATORS, actor=actor)
+        )
+    return events
+
+
+def vote(bs: BrainstormSession, participant: Participant, idea_id: object) -> dict:
+    """Put one of the participant's dots on an idea; returns what they have left."""
+    group = current_group(bs, participant)
+    if phase_of(bs, group) != Phase.VOTING:
+        raise PhaseClosed(_("Stemmen kan nu niet: de facilitator heeft het stemmen niet geopend."))
+    idea = _idea(bs, idea_id)
+    if not idea.on_board or (group is not None and idea.group_id != group.id):
+        raise NotFound(_("Dit vraagstuk bestaat niet (meer)."))
+    # Lock the participant's row so two quick taps cannot both spend the last vote.
+    db.session.execute(select(Participant.id).filter_by(id=participant.id).with_for_update())
+    votes = my_votes(participant)
+    if sum(votes.values()) >= bs.vote_budget:
+        raise LimitReached(_("Je stemmen zijn op. Haal er een weg om opnieuw te kiezen."))
+    if votes.get(idea.id) and not bs.vote_stacking:
+        raise InputError(_("Je hebt al op dit vraagstuk gestemd; één stem per vraagstuk."))
+    db.session.add(Vote(session_id=bs.id, idea_id=idea.id, participant_id=participant.id))
+    db.session.flush()
+    _commit_and_emit(_log_votes(bs, idea, participant_actor(participant)))
+    return _vote_result(bs, participant)
+
+
+def unvote(bs: BrainstormSession, participant: Participant, idea_id: object) -> dict:
+    """Take one of the participant's dots back from an idea while voting is open."""
+    if phase_of(bs, current_group(bs, participant)) != Phase.VOTING:
+        raise PhaseClosed(_("Het stemmen is gesloten; je stemmen staan vast."))
+    idea = _idea(bs, idea_id)
+    last = db.session.scalar(
+        select(Vote)
+        .filter_by(idea_id=idea.id, participant_id=participant.id)
+        .order_by(Vote.id.desc())
+        .limit(1)
+    )
+    if last is None:
+        raise InputError(_("Je had geen stem op dit vraagstuk."))
+    db.session.delete(last)
+    db.session.flush()
+    _commit_and_emit(_log_votes(bs, idea, participant_actor(participant)))
+    return _vote_result(bs, participant)
+
+
+# --- moderation ---------------------------------------------------------------------------
+
+
+def hide_idea(bs: BrainstormSession, user: User, idea_id: object) -> Idea:
+    """Take an idea off every screen; it stays in the database and the log."""
+    idea = _idea(bs, idea_id)
+    if idea.hidden:
+        return idea
+    actor = user_actor(user)
+    events = _log_removed(bs, idea, "hidden", actor)
+    idea.hidden = True
+    events += _log_idea(bs, idea, "idea_updated", actor)
+    _commit_and_emit(events)
+    return idea
+
+
+def unhide_idea(bs: BrainstormSession, user: User, idea_id: object) -> Idea:
+    """Put a hidden idea back on the board."""
+    idea = _idea(bs, idea_id)
+    if not idea.hidden:
+        return idea
+    idea.hidden = False
+    _commit_and_emit(_log_idea(bs, idea, "idea_added", user_actor(user)))
+    signals.board_changed.send(bs)
+    return idea
+
+
+def approve_idea(bs: BrainstormSession, user: User, idea_id: object) -> Idea:
+    """Let an idea that waits for pre-moderation onto the board."""
+    idea = _idea(bs, idea_id)
+    if idea.approved:
+        return idea
+    idea.approved = True
+    _commit_and_emit(_log_idea(bs, idea, "idea_added", user_actor(user)))
+    signals.board_changed.send(bs)
+    return idea
+
+
+def pin_idea(bs: BrainstormSession, user: User, idea_id: object, pinned: object) -> Idea:
+    """Pin an idea to the top of every board (or unpin it)."""
+    if not isinstance(pinned, bool):
+        raise InputError(_("Kies vastpinnen aan of uit."))
+    idea = _idea(bs, idea_id)
+    idea.pinned = pinned
+    _commit_and_emit(_log_idea(bs, idea, "idea_updated", user_actor(user)))
+    return idea
+
+
+def correct_idea(bs: BrainstormSession, user: User, idea_id: object, text: object) -> Idea:
+    """Fix a typo in someone's idea; the first original is kept."""
+    idea = _idea(bs, idea_id)
+    text = clean_idea_text(text)
+    if text != idea.text:
+        idea.original_text = idea.original_text or idea.text
+        idea.text = text
+    _commit_and_emit(_log_idea(bs, idea, "idea_updated", user_actor(user)))
+    return idea
+
+
+def merge_ideas(bs: BrainstormSession, user: User, keep_id: object, merge_id: object) -> Idea:
+    """Fold an idea into one that says the same: its votes move, nobody's counts twice."""
+    keep = _idea(bs, keep_id)
+    merged = _idea(bs, merge_id)
+    if keep.id == merged.id:
+        raise InputError(_("Kies twee verschillende vraagstukken om samen te voegen."))
+    if not bs.vote_stacking:
+        # Whoever voted on both keeps one vote: the one already on the idea that stays.
+        voted_on_keep = select(Vote.participant_id).filter_by(idea_id=keep.id)
+        db.session.execute(
+            delete(Vote).where(Vote.idea_id == merged.id, Vote.participant_id.in_(voted_on_keep))
+        )
+    db.session.execute(update(Vote).filter_by(idea_id=merged.id).values(idea_id=keep.id))
+    actor = user_actor(user)
+    events = _log_removed(bs, merged, "merged", actor, into=keep.id)
+    merged.merged_into_id = keep.id
+    db.session.flush()
+    events += [*_log_votes(bs, keep, actor), *_log_idea(bs, keep, "idea_updated", actor)]
+    _commit_and_emit(events)
+    return keep
