@@ -88,8 +88,11 @@ pdf-libs:
 test-debs:
 	$(call apt-install,$(TEST_DEBS))
 
+# Unit and integration tests on two workers (they wait on sockets, servers and databases as much
+# as they compute); the browser tests one at a time, each Chromium with a server of its own.
 test: install-dev translations browser test-debs
-	$(PY) -m pytest --durations=10
+	$(PY) -m pytest -n 2 --durations=10 tests/unit tests/integration
+	$(PY) -m pytest --durations=10 tests/e2e
 	$(MAKE) --no-print-directory test-clock
 
 # The tests whose outcome depends on the date or the hour (marked time_sensitive), again at
