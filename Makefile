@@ -108,9 +108,18 @@ test-clock: install-dev translations test-debs
 	    -k "not postgresql" || exit 1; \
 	done
 
+# Style, then the house rules (docs/architecture.md): the import contracts in pyproject.toml,
+# and no Python module in brainstorm/ over 650 lines.
+MODULE_MAX_LINES := 650
+
 lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	@long=$$(find brainstorm -name '*.py' -exec awk -v max=$(MODULE_MAX_LINES) \
+	  'END { if (FNR > max) print "  " FILENAME ": " FNR " lines" }' {} \;); \
+	if [ -n "$$long" ]; then echo "Modules over $(MODULE_MAX_LINES) lines (split them by concern):"; \
+	  echo "$$long"; exit 1; fi; echo "No module over $(MODULE_MAX_LINES) lines."
 
 format: install-dev
 	$(PY) -m ruff format .

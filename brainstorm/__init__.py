@@ -69,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_presence(app)
 
     _register_models()
+    _register_access()
     _register_blueprints(app)
     _register_web_hooks(app)
 
@@ -93,6 +94,13 @@ def _register_models() -> None:
     from brainstorm.realtime import models as _realtime  # noqa: F401
     from brainstorm.sessions import models as _sessions  # noqa: F401
     from brainstorm.workspace import models as _workspace  # noqa: F401
+
+
+def _register_access() -> None:
+    """How @allow finds what a rule is about: declared by the packages that own the models."""
+    from brainstorm.events import access as _events  # noqa: F401
+    from brainstorm.polls import access as _polls  # noqa: F401
+    from brainstorm.sessions import access as _sessions  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

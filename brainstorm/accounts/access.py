@@ -8,7 +8,9 @@ Rules:
 - staff_of_event: on the event's team as staff or facilitator (or admin).
 - participant: joined this session (HTTP: the cookie; socket: the connection's token).
 
-HTTP views find the event from the route's event_id, session_id, code, poll_id or question_id.
+HTTP views find the event (and session) from a route argument: how each argument (event_id,
+session_id, code, poll_id, question_id) leads to them is declared by the package that owns
+the model, with @finds in its access.py, so this door below the domains imports none of them.
 Socket handlers (other than connect, which checks the token itself) declare their payload as
 a model (`payload=`, see brainstorm/validation.py) and are called as handler(actor, bs,
 payload), where actor is the Participant or User and payload the checked model; a payload of
@@ -24,21 +26,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from flask import abort, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from brainstorm.accounts import services as accounts
-from brainstorm.accounts.identity import PARTICIPANT, USER, current_participant
+from brainstorm.accounts.identity import (
+    PARTICIPANT,
+    USER,
+    current_participant,
+    load_participant,
+    load_session,
+)
 from brainstorm.accounts.models import User
 from brainstorm.errors import DomainError, InputError, NotAllowed
-from brainstorm.events.models import Event
 from brainstorm.extensions import db, login_manager
-from brainstorm.polls.models import Poll, Question
-from brainstorm.sessions.codes import normalise_code
-from brainstorm.sessions.models import BrainstormSession, Participant
 from brainstorm.validation import INT_MAX, Payload, read_payload
 
 RULES = frozenset(
@@ -47,9 +51,26 @@ RULES = frozenset(
 
 
 @dataclass
-class _Scope:
-    event: Event | None = None
-    bs: BrainstormSession | None = None
+class Scope:
+    """What the rules check: the event (its team) and, for participants, the live session."""
+
+    event: Any = None  # an events Event: the rules read its id
+    bs: Any = None  # a live session: the rules read its id, event and join_code
+
+
+# route argument -> (order, finder); of a route's arguments, the one with the lowest order decides.
+_finders: dict[str, tuple[int, Callable[[Any], Scope]]] = {}
+
+
+def finds(argument: str, order: int) -> Callable:
+    """Declare how a route argument leads to the event and session the rules check (or a 404);
+    the package that owns the model registers it in its access.py."""
+
+    def register(finder: Callable[[Any], Scope]) -> Callable[[Any], Scope]:
+        _finders[argument] = (order, finder)
+        return finder
+
+    return register
 
 
 def allow(*rules: str, payload: type[Payload] | None = None) -> Callable:
@@ -75,28 +96,14 @@ def allow(*rules: str, payload: type[Payload] | None = None) -> Callable:
 # --- HTTP ---------------------------------------------------------------------------------
 
 
-def _http_scope(kwargs: dict) -> _Scope:
-    scope = _Scope()
-    if "session_id" in kwargs:
-        scope.bs = db.get_or_404(BrainstormSession, kwargs["session_id"])
-    elif "code" in kwargs:
-        scope.bs = db.session.scalar(
-            select(BrainstormSession).filter_by(join_code=normalise_code(kwargs["code"]))
-        )
-        if scope.bs is None:
-            abort(404)
-    if scope.bs is not None:
-        scope.event = scope.bs.event
-    elif "event_id" in kwargs:
-        scope.event = db.get_or_404(Event, kwargs["event_id"])
-    elif "question_id" in kwargs:
-        scope.event = db.get_or_404(Question, kwargs["question_id"]).poll.event
-    elif "poll_id" in kwargs:
-        scope.event = db.get_or_404(Poll, kwargs["poll_id"]).event
-    return scope
+def _http_scope(kwargs: dict) -> Scope:
+    for argument, (_order, finder) in sorted(_finders.items(), key=lambda item: item[1][0]):
+        if argument in kwargs:
+            return finder(kwargs[argument])
+    return Scope()
 
 
-def _user_allows(rule: str, user: User, scope: _Scope) -> bool:
+def _user_allows(rule: str, user: User, scope: Scope) -> bool:
     if rule == "user":
         return True
     if rule == "facilitator":
@@ -139,22 +146,21 @@ def _http_call(fn: Callable, rules: tuple[str, ...], args: tuple, kwargs: dict):
 # --- Socket.IO ----------------------------------------------------------------------------
 
 
-def socket_actor(
-    identity: dict | None, rules: tuple[str, ...]
-) -> tuple[Participant | User | None, BrainstormSession | None]:
-    """The actor and session behind a connection, if one of the rules lets them in."""
+def socket_actor(identity: dict | None, rules: tuple[str, ...]) -> tuple[Any, Any]:
+    """The actor (a Participant or User) and the session behind a connection, if one of the
+    rules lets them in; (None, None) otherwise."""
     if not identity:
         return None, None
-    bs = db.session.get(BrainstormSession, identity["session_id"])
+    bs = load_session(identity["session_id"])
     if bs is None:
         return None, None
     if identity["kind"] == PARTICIPANT and "participant" in rules:
-        participant = db.session.get(Participant, identity["actor_id"])
+        participant = load_participant(identity["actor_id"])
         if participant and participant.session_id == bs.id:
             return participant, bs
     if identity["kind"] == USER:
         user = db.session.get(User, identity["actor_id"])
-        if user and any(_user_allows(r, user, _Scope(bs.event, bs)) for r in rules):
+        if user and any(_user_allows(r, user, Scope(bs.event, bs)) for r in rules):
             return user, bs
     return None, None
 

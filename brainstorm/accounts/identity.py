@@ -1,16 +1,52 @@
-"""Who is asking: signed socket tokens and the participant remembered in the cookie."""
+"""Who is asking: signed socket tokens and the participant remembered in the cookie.
 
+Participants and sessions belong to the sessions package, which sits above accounts: it
+registers how they are loaded by id (register_loaders), so nothing here imports it.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from flask import current_app, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from brainstorm.extensions import db
-from brainstorm.sessions.models import Participant
-
 PARTICIPANT = "participant"
 USER = "user"  # a facilitator's or staff member's console: may send commands
 PRESENTER = "presenter"  # a projector screen opened by a user: only watches
+
+
+class Member(Protocol):
+    """A participant as the door sees it: someone in one session."""
+
+    id: int
+    session_id: int
+
+
+@dataclass
+class _Loaders:
+    session: Callable[[int], Any] = lambda _id: None
+    participant: Callable[[int], Member | None] = lambda _id: None
+
+
+_loaders = _Loaders()
+
+
+def register_loaders(
+    *, session: Callable[[int], Any], participant: Callable[[int], Member | None]
+) -> None:
+    """Say how a session and a participant are found by id (called by the sessions package)."""
+    _loaders.session, _loaders.participant = session, participant
+
+
+def load_session(session_id: object) -> Any:
+    """The live session with this id, or None."""
+    return _loaders.session(session_id)
+
+
+def load_participant(participant_id: object) -> Member | None:
+    """The participant with this id, or None."""
+    return _loaders.participant(participant_id)
 
 
 @dataclass(frozen=True)
@@ -47,15 +83,15 @@ def read_socket_token(token: object) -> SocketIdentity | None:
     return identity if identity.kind in (PARTICIPANT, USER, PRESENTER) else None
 
 
-def remember_participant(participant: Participant) -> None:
+def remember_participant(participant: Member) -> None:
     """Keep the participant in the signed cookie, so a reload keeps their identity."""
     joined = dict(session.get("participants", {}))
     joined[str(participant.session_id)] = participant.id
     session["participants"] = joined
 
 
-def current_participant(session_id: int) -> Participant | None:
-    """The participant this browser is in a session, if it joined."""
+def current_participant(session_id: int) -> Any:
+    """The participant this browser is in a session (a sessions Participant), if it joined."""
     participant_id = session.get("participants", {}).get(str(session_id))
-    participant = db.session.get(Participant, participant_id) if participant_id else None
+    participant = load_participant(participant_id) if participant_id else None
     return participant if participant and participant.session_id == session_id else None

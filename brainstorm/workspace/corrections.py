@@ -14,10 +14,7 @@ from sqlalchemy import delete, select
 
 from brainstorm.accounts.models import User
 from brainstorm.background import run_blocking
-from brainstorm.clustering import (
-    Clustering,
-    cluster,
-)
+from brainstorm.clustering import Clustering, cluster
 from brainstorm.errors import InputError, NotFound
 from brainstorm.extensions import db
 from brainstorm.sessions import signals

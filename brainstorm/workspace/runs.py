@@ -14,27 +14,15 @@ from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
 from brainstorm.background import run_blocking, run_later_once
-from brainstorm.clustering import (
-    Clustering,
-    Guided,
-    assign,
-    cluster,
-    cluster_guided,
-)
+from brainstorm.clustering import Clustering, Guided, assign, cluster, cluster_guided
 from brainstorm.errors import InputError
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import FACILITATORS
 from brainstorm.sessions import signals
 from brainstorm.sessions.models import BrainstormSession, Idea, Phase
-from brainstorm.sessions.services import (
-    phase_of,
-)
-from brainstorm.workspace.models import (
-    Cluster,
-    ClusteringRun,
-    ClusterMember,
-)
+from brainstorm.sessions.services import phase_of
+from brainstorm.workspace.models import Cluster, ClusteringRun, ClusterMember
 from brainstorm.workspace.services import (
     PLENARY,
     active_groups,

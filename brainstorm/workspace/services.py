@@ -17,10 +17,7 @@ from sqlalchemy import delete, func, select
 
 from brainstorm.accounts.models import User
 from brainstorm.breakouts.models import BreakoutGroup
-from brainstorm.clustering import (
-    similar_groups,
-    theme_titles,
-)
+from brainstorm.clustering import similar_groups, theme_titles
 from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime

@@ -1,0 +1,1 @@
+"""Accounts and the door: users, event teams, @allow, signed identities, password reset."""

@@ -1,0 +1,1 @@
+"""Advice reports: the AdviceReport value and its renderings (above the domains)."""

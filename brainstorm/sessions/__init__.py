@@ -1,0 +1,1 @@
+"""Live sessions: join codes, participants, the board of vraagstukken, votes and steering."""

@@ -1,0 +1,1 @@
+"""The clustering workspace: scopes, engine runs, corrections, undo and cluster votes."""
