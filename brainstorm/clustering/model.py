@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -212,6 +213,9 @@ def _one_thread() -> None:
     threads burn CPU the loop and the other core's work need.
     """
     ThreadpoolController().limit(limits=1)
+    # Otherwise joblib counts physical cores by starting `lscpu`, which fails (with a traceback
+    # in the log) from a thread beside the gevent loop.
+    os.environ.setdefault("LOKY_MAX_CPU_COUNT", "1")
 
 
 def assign(groups: Mapping[str, Sequence[str]], new_texts: Sequence[str]) -> list[str]:

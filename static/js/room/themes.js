@@ -101,8 +101,12 @@ const IDEAS_FOLDED = 5; // a theme with more ideas shows this many until it is o
 function renderTheme(cluster, body, li) {
   const id = String(cluster.id);
   const labelId = `theme-${id}-label`;
-  const members = (cluster.idea_ids ?? []).map((ideaId) => state.ideas.get(String(ideaId))).filter((idea) => idea && !idea.pending);
   const fresh = new Set((cluster.new_idea_ids ?? []).map(String));
+  // Ideas slotted in since the last run come first, so a folded theme still shows them.
+  const members = (cluster.idea_ids ?? [])
+    .map((ideaId) => state.ideas.get(String(ideaId)))
+    .filter((idea) => idea && !idea.pending)
+    .sort((a, b) => fresh.has(String(b.id)) - fresh.has(String(a.id)));
   const mineHere = state.myClusterVotes.get(id) ?? 0;
   li.classList.toggle("voted", mineHere > 0);
   if (state.clusterBusy.has(id)) li.setAttribute("aria-busy", "true");
