@@ -5,13 +5,14 @@
     similar_groups(groups, threshold) -> [(key, key, similarity)]
     cluster_guided(texts, k, *, ids, fixed, aside=(), seed=0, previous=None) -> Guided
     theme_titles(themes, session) -> [title]
+    reads_as_title(phrase) -> bool
 
 Nothing here imports Flask or the database: ``workspace/`` stores ``Clustering.to_dict()``.
 """
 
 from brainstorm.clustering.guided import Guided, cluster_guided
 from brainstorm.clustering.model import ClusterInfo, Clustering, assign, cluster, similar_groups
-from brainstorm.clustering.titles import theme_titles
+from brainstorm.clustering.titles import reads_as_title, theme_titles
 
 __all__ = [
     "ClusterInfo",
@@ -20,6 +21,7 @@ __all__ = [
     "assign",
     "cluster",
     "cluster_guided",
+    "reads_as_title",
     "similar_groups",
     "theme_titles",
 ]

@@ -32,8 +32,14 @@ MIN_SHARE = 0.75
 MAX_TITLE = 60
 
 
-def _content(word: str) -> bool:
+def _topic(word: str) -> bool:
     return not is_stop_word(word) and match_key(word) not in _EDGE_FILLERS
+
+
+def reads_as_title(phrase: str) -> bool:
+    """True when a phrase neither starts nor ends with a stop word, question word or filler."""
+    words = tokenise(phrase)
+    return bool(words) and _topic(words[0]) and _topic(words[-1])
 
 
 def _phrases(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -41,13 +47,13 @@ def _phrases(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
     words = tokenise(text)
     found: dict[tuple[str, ...], tuple[str, ...]] = {}
     for start, first in enumerate(words):
-        if not _content(first):
+        if not _topic(first):
             continue
         for length in (1, 2, 3):
             run = words[start : start + length]
-            if len(run) < length or not _content(run[-1]):
+            if len(run) < length or not _topic(run[-1]):
                 continue
-            if any(not _content(w) and match_key(w) not in _JOINERS for w in run[1:-1]):
+            if any(not _topic(w) and match_key(w) not in _JOINERS for w in run[1:-1]):
                 continue
             key = tuple(stem(w) for w in run)
             found.setdefault(key, tuple(run))
@@ -57,7 +63,7 @@ def _phrases(text: str) -> dict[tuple[str, ...], tuple[str, ...]]:
 def _document_counts(texts: Sequence[str]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update({stem(w) for w in tokenise(text) if _content(w)})
+        counts.update({stem(w) for w in tokenise(text) if _topic(w)})
     return counts
 
 

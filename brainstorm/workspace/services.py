@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 
 from brainstorm.accounts.models import User
 from brainstorm.breakouts.models import BreakoutGroup
-from brainstorm.clustering import similar_groups, theme_titles
+from brainstorm.clustering import reads_as_title, similar_groups, theme_titles
 from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
@@ -165,7 +165,8 @@ def scope_of_cluster(bs: BrainstormSession, row: Cluster) -> str:
 
 def suggested_titles(c: Cluster, representative: str = "") -> list[str]:
     """A few titles to start from: the phrase its members carry, the top terms, a central idea."""
-    terms = c.terms
+    # A top term can be a question word or filler ("Studenten en hoeveel"): never a title's edge.
+    terms = [term for term in c.terms if reads_as_title(term)]
     titles = [c.suggested_title] if c.suggested_title else []
     if terms:
         titles.append(terms[0][:1].upper() + terms[0][1:])
