@@ -29,8 +29,8 @@ SETS = {
 @pytest.fixture(scope="module", params=sorted(SETS))
 def development_set(request):
     path, k, floor, k_distance = SETS[request.param]
-    if not path.exists():
-        pytest.skip(f"{path} is not there (shared/ sits beside the checkout)")
+    if not path.exists():  # a missing set must fail the suite, never pass it silently
+        pytest.fail(f"{path} is not there: ../shared must sit beside the checkout")
     texts, labels = load_jsonl(path)
     return texts, labels, k, floor, k_distance
 
