@@ -83,6 +83,7 @@ LABELS = {
     "user_id": _l("het nummer van de facilitator"),
     "question_id": _l("het nummer van de vraag"),
     "agenda_item_id": _l("het nummer van het programma-onderdeel"),
+    "last_seq": _l("het laatste volgnummer dat je scherm kreeg"),
     "client_id": _l("de client_id"),
     "text": _l("de tekst"),
     "title": _l("de titel"),

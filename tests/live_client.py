@@ -1,7 +1,8 @@
 """A participant's page, as static/js/room.js behaves, for tests that drive many of them over
 real websockets: an outbox of ideas not acked yet (resent after every reconnect with the same
-client_id), the last seq it saw (sent on reconnect, so the server replays what it missed), and
-a board built from the snapshot and the events."""
+client_id), the last seq it saw (sent on reconnect, so the server replays what it missed), a
+board built from the snapshot and the events (one at a time or in a `batch`), and, as
+static/js/live.js, a `catch_up` request when a message's `prev` is a seq it never saw."""
 
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ def open_session(database_url: str, secret: str, names: Sequence[str]) -> tuple[
 class LiveParticipant:
     """One participant page on an asyncio loop."""
 
+    GAP_GRACE = 0.5  # seconds a missed seq may still be on its way before the page asks
+
     def __init__(self, url: str, token: str):
         self.url = url
         self.token = token
@@ -62,6 +65,13 @@ class LiveParticipant:
         self.sio.on("disconnect", self._on_disconnect)
         self.sio.on("session_snapshot", self._on_snapshot)
         self.sio.on("idea_added", self._on_idea)
+        self.sio.on("batch", self._on_batch)
+        self.sio.on("*", self._on_other)
+        self.floor = 0  # every seq up to here is applied (snapshot, catch-up)
+        self.seen: set[int] = set()  # seqs applied above the floor
+        self.applied: list[int] = []  # the seqs of the ideas applied, in the order applied
+        self.catch_ups = 0  # catch_up requests sent
+        self._asking: asyncio.Task | None = None
 
     async def start(self) -> None:
         """Connect (auth is asked again at every reconnect, with the seq seen so far)."""
@@ -85,16 +95,74 @@ class LiveParticipant:
     async def _on_snapshot(self, snapshot: dict) -> None:
         self.board = {idea["id"]: idea["text"] for idea in snapshot["ideas"]}
         self.seq = snapshot["seq"]
+        self.floor = snapshot["seq"]
+        self.seen.clear()
+
+    def _apply(self, name: str, event: dict) -> None:
+        if event["seq"] <= self.floor or event["seq"] in self.seen:
+            return
+        self.seen.add(event["seq"])
+        self.seq = max(self.seq, event["seq"])
+        if name == "idea_added":
+            self.board[event["idea"]["id"]] = event["idea"]["text"]
+            self.applied.append(event["seq"])
+
+    def _check(self, prev: int | None) -> None:
+        """A `prev` never seen: ask for what was missed after a grace (it may be on its way)."""
+        if prev is None or prev <= self.floor or prev in self.seen:
+            return
+        if self._asking is None or self._asking.done():
+            self._asking = asyncio.ensure_future(self._catch_up(prev))
+
+    async def _catch_up(self, prev: int) -> None:
+        await asyncio.sleep(self.GAP_GRACE)
+        if prev <= self.floor or prev in self.seen:
+            return
+        self.catch_ups += 1
+        try:
+            answer = await self.sio.call("catch_up", {"last_seq": self.seq}, timeout=10)
+        except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
+            return  # the reconnect replays it
+        if answer.get("ok"):
+            for event in answer["events"]:
+                self._apply(event["name"], event["data"])
+            self.floor = max(self.floor, answer["complete_to"])
+            self.seq = max(self.seq, answer["complete_to"])
+
+    async def _on_other(self, name: str, event: object = None) -> None:
+        if isinstance(event, dict) and isinstance(event.get("seq"), int):
+            self._apply(name, event)
+            self._check(event.get("prev"))
 
     async def _on_idea(self, event: dict) -> None:
-        self.board[event["idea"]["id"]] = event["idea"]["text"]
-        self.seq = max(self.seq, event["seq"])
+        self._apply("idea_added", event)
+        self._check(event.get("prev"))
+
+    async def _on_batch(self, batch: dict) -> None:
+        for event in batch["events"]:
+            self._apply(event["name"], event["data"])
+        self._check(batch.get("prev"))
 
     def write(self, text: str) -> str:
         """Type an idea: it goes into the outbox first, as on the page."""
         client_id = str(uuid.uuid4())
         self.outbox[client_id] = text
         return client_id
+
+    async def send_all_at_once(self, timeout: float = 30) -> None:
+        """Send the whole outbox at once, without waiting for one ack before the next."""
+        items = list(self.outbox.items())
+        acks = await asyncio.gather(
+            *(
+                self.sio.call("submit_idea", {"text": text, "client_id": cid}, timeout=timeout)
+                for cid, text in items
+            )
+        )
+        for (client_id, _text), ack in zip(items, acks, strict=True):
+            if not ack.get("ok"):
+                raise AssertionError(f"refused: {ack}")
+            self.acked[client_id] = ack["id"]
+            del self.outbox[client_id]
 
     async def send_outbox(self, timeout: float = 10) -> None:
         """Send what is not acked yet, again and again, until all of it is (reconnecting as

@@ -65,25 +65,17 @@ def _votes_on(idea: Idea) -> int:
     return db.session.scalar(select(func.count()).select_from(Vote).filter_by(idea_id=idea.id))
 
 
-def _log_idea(bs: BrainstormSession, idea: Idea, name: str, actor: str) -> list[SessionEvent]:
+def _log_idea(
+    bs: BrainstormSession, idea: Idea, name: str, actor: str, votes: int | None = None
+) -> list[SessionEvent]:
     """Log an idea change for those who may see it, and its full state for the facilitators."""
-    votes = _votes_on(idea)
-    events = []
+    votes = _votes_on(idea) if votes is None else votes
+    entries = []
     if not idea.hidden:
         payload = {"idea": idea.to_public(None if votes_hidden(bs) else votes)}
-        events.append(
-            realtime.log_event(bs.id, name, payload, audience=_audience(bs, idea), actor=actor)
-        )
-    events.append(
-        realtime.log_event(
-            bs.id,
-            "idea_moderated",
-            {"idea": idea.to_facilitator(votes)},
-            audience=FACILITATORS,
-            actor=actor,
-        )
-    )
-    return events
+        entries.append((name, payload, _audience(bs, idea)))
+    entries.append(("idea_moderated", {"idea": idea.to_facilitator(votes)}, FACILITATORS))
+    return realtime.log_events(bs.id, entries, actor=actor)
 
 
 def _log_removed(
@@ -91,12 +83,10 @@ def _log_removed(
 ) -> list[SessionEvent]:
     payload = {"id": idea.id, "reason": reason, **extra}
     audience = _audience(bs, idea)
-    events = [realtime.log_event(bs.id, "idea_removed", payload, audience=audience, actor=actor)]
+    entries = [("idea_removed", payload, audience)]
     if audience != EVERYONE:
-        events.append(
-            realtime.log_event(bs.id, "idea_removed", payload, audience=FACILITATORS, actor=actor)
-        )
-    return events
+        entries.append(("idea_removed", payload, FACILITATORS))
+    return realtime.log_events(bs.id, entries, actor=actor)
 
 
 # --- vraagstukken -------------------------------------------------------------------------
@@ -145,13 +135,21 @@ def _require_input_open(bs: BrainstormSession, participant: Participant) -> None
 
 def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id: str) -> Idea:
     """Store a vraagstuk once, however often the client resends it, and tell the room."""
+    return submit(bs, author, text, client_id)[0]
+
+
+def submit(
+    bs: BrainstormSession, author: Participant, text: str, client_id: str
+) -> tuple[Idea, int]:
+    """submit_idea, and how many more vraagstukken the author may send (for the ack)."""
     text = clean_idea_text(text)
     client_id = parse_client_id(client_id)
     existing = _idea_by_client_id(bs, client_id)
     if existing:
-        return _resent(existing, author, text)
+        return _resent(existing, author, text), ideas_left(bs, author)
     _require_input_open(bs, author)
-    if ideas_left(bs, author) <= 0:
+    left = ideas_left(bs, author)
+    if left <= 0:
         raise LimitReached(
             ngettext(
                 "Je hebt al %(num)d vraagstuk ingestuurd; meer kan niet in deze sessie.",
@@ -172,11 +170,14 @@ def submit_idea(bs: BrainstormSession, author: Participant, text: str, client_id
         db.session.flush()
     except IntegrityError:  # the same client_id racing in on another connection
         db.session.rollback()
-        return _resent(_idea_by_client_id(bs, client_id), author, text)
-    _commit_and_emit(_log_idea(bs, idea, "idea_added", participant_actor(author)))
+        resent = _resent(_idea_by_client_id(bs, client_id), author, text)
+        return resent, ideas_left(bs, author)
+    # A new idea has no votes yet; what was just written needs no reading back.
+    events = _log_idea(bs, idea, "idea_added", participant_actor(author), votes=0)
+    _commit_and_emit(events, keep_loaded=True)
     signals.board_changed.send(bs)
     _count_arrivals(bs, idea.group)
-    return idea
+    return idea, left - 1
 
 
 def idea_count(bs: BrainstormSession) -> int:
@@ -217,7 +218,7 @@ def add_ideas_from_elsewhere(
         idea = Idea(session_id=bs.id, client_id=client_id, text=text, source=source)
         db.session.add(idea)
         db.session.flush()
-        events += _log_idea(bs, idea, "idea_added", actor)
+        events += _log_idea(bs, idea, "idea_added", actor, votes=0)
         added += 1
     _commit_and_emit(events)
     signals.board_changed.send(bs)
@@ -308,12 +309,10 @@ def _log_votes(bs: BrainstormSession, idea: Idea, actor: str) -> list[SessionEve
     payload = {"idea_id": idea.id, "votes": _votes_on(idea)}
     # Blind voting: only the facilitators follow the counts until the result is shown.
     audience = FACILITATORS if votes_hidden(bs) else _audience(bs, idea)
-    events = [realtime.log_event(bs.id, "votes_changed", payload, audience=audience, actor=actor)]
+    entries = [("votes_changed", payload, audience)]
     if audience != EVERYONE:
-        events.append(
-            realtime.log_event(bs.id, "votes_changed", payload, audience=FACILITATORS, actor=actor)
-        )
-    return events
+        entries.append(("votes_changed", payload, FACILITATORS))
+    return realtime.log_events(bs.id, entries, actor=actor)
 
 
 def vote(bs: BrainstormSession, participant: Participant, idea_id: object) -> dict:

@@ -2,7 +2,7 @@
 
 from flask import current_app, request, session
 from flask_babel import gettext as _
-from flask_socketio import ConnectionRefusedError, emit, join_room
+from flask_socketio import ConnectionRefusedError, emit, join_room, rooms
 
 from brainstorm.accounts.access import allow, socket_actor
 from brainstorm.accounts.identity import PARTICIPANT, PRESENTER, USER, read_socket_token
@@ -78,6 +78,32 @@ def on_disconnect(*_reason):
         presence.announce(session_id)
 
 
+class CatchUp(Payload):
+    """The highest seq the page has seen."""
+
+    last_seq: whole(0, 2**53)
+
+
+@socketio.on("catch_up")
+@allow("participant", "facilitator_of_event", "staff_of_event", payload=CatchUp)
+def on_catch_up(actor: Participant | User, bs: BrainstormSession, payload: CatchUp) -> dict:
+    """What the page missed after its last seq, for the rooms this connection is in, and the
+    seq up to which it is then complete (a page that saw a gap or heard nothing for a while)."""
+    audiences = realtime.audiences_in(bs.id, rooms())
+    caught = realtime.catch_up(
+        bs.id, payload.last_seq, audiences, current_app.config["REPLAY_LIMIT"]
+    )
+    if caught is None:
+        # Too much to replay, or another database: the page connects again for a snapshot.
+        return {"ok": False, "code": "resync", "error": _("Je scherm wordt bijgewerkt.")}
+    events, complete_to = caught
+    return {
+        "ok": True,
+        "events": [{"name": event.name, "data": event.message()} for event in events],
+        "complete_to": complete_to,
+    }
+
+
 def _snapshot(bs: BrainstormSession, kind: str, actor: Participant | User) -> dict:
     # The seq is read first: whatever commits after it arrives again as an event, never lost.
     snapshot = {
@@ -134,8 +160,8 @@ class SubmitIdea(Payload):
 @allow("participant", payload=SubmitIdea)
 def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: SubmitIdea) -> dict:
     """A participant sends a vraagstuk; the ack carries its id."""
-    idea = board.submit_idea(bs, participant, payload.text, payload.client_id)
-    return {"ok": True, "id": idea.id, "ideas_left": board.ideas_left(bs, participant)}
+    idea, left = board.submit(bs, participant, payload.text, payload.client_id)
+    return {"ok": True, "id": idea.id, "ideas_left": left}
 
 
 class OneIdea(Payload):

@@ -492,6 +492,12 @@ class _ClientGroup:
                 entry[0] += 1
                 entry[2] = max(entry[2], now)
 
+        def on_batch(data):
+            # Several events for the room in one message (the app coalesces bursts).
+            for event in data.get("events", []):
+                if event.get("name") == "idea_added":
+                    on_idea(event["data"])
+
         def on_anything(*_args):
             self.last_message = time.monotonic()
             self.messages += 1
@@ -500,6 +506,7 @@ class _ClientGroup:
             self.disconnects += 1
 
         client.on("idea_added", on_idea)
+        client.on("batch", on_batch)
         client.on("disconnect", on_disconnect)
         client.on("*", on_anything)
 
@@ -798,6 +805,7 @@ def measure_ingest(kind: str, urls: list[str], pids: list[int], tokens: list[str
         "refused": len(refused),
         "refusals": sorted(set(refused))[:3],
         "lost": lost,
+        "duplicates": sum(a["duplicates"] for a in collected),
         "disconnects": sum(a["disconnects"] for a in collected) - info["dropped_connecting"],
         **info,
         **cpu_shares(server_cpu, client_cpu, ended - started, machine),
@@ -822,6 +830,10 @@ def run(args) -> list[dict]:
                 line = measure_ingest("brainstorm", urls, pids, data["tokens"], args)
                 line["stored"] = stored_ideas(data["url"], data["session_id"])
                 line["stored_ok"] = line["stored"] == line["acked"]
+                # Every page has every acked idea once, and the database holds just those.
+                line["boards_match"] = (
+                    line["stored_ok"] and line["lost"] == 0 and line["duplicates"] == 0
+                )
             else:
                 line = measure_fanout("brainstorm", urls, pids, data["tokens"], args)
         finally:

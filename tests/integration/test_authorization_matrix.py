@@ -146,6 +146,8 @@ COMMANDS: dict[str, frozenset[str]] = {
     ),
     "group_phase": HOSTS,
     "group_timer": HOSTS,
+    # A page asking for what it missed; the presenter screen (staff) reconnects instead.
+    "catch_up": PARTICIPANTS | FACILITATORS,
     **dict.fromkeys(
         [
             "set_phase",
@@ -370,6 +372,7 @@ def _nothing(world: World) -> None:
 
 CALLS: dict[str, tuple[Callable[[World], None], Callable[[World], dict]]] = {
     "submit_idea": (_nothing, lambda w: {"text": "Nieuw vraagstuk", "client_id": str(uuid4())}),
+    "catch_up": (_nothing, lambda w: {"last_seq": 0}),
     "edit_idea": (_nothing, lambda w: {"idea_id": w.idea_ids[0], "text": "Anders gezegd"}),
     "withdraw_idea": (_nothing, lambda w: {"idea_id": w.idea_ids[0]}),
     "vote": (_phase(Phase.VOTING), lambda w: {"idea_id": w.idea_ids[0]}),
@@ -486,4 +489,4 @@ def test_command(world, command):
 
 PARTICIPANT_COMMANDS = {name for name, allowed in COMMANDS.items() if PARTICIPANT in allowed}
 # Names nothing of this session: from another session's participant it lands in their own.
-OWN_SESSION_ONLY = {"submit_idea"}
+OWN_SESSION_ONLY = {"submit_idea", "catch_up"}

@@ -280,12 +280,14 @@ def test_same_uuid_is_stored_once_even_when_resends_race(app, make_session):
     participant = services.join_session(bs, "Racer")
     client_id = str(uuid4())
     results, errors = [], []
+    # Read here: the objects belong to this thread's session, which the threads must not use.
+    bs_id, participant_id = bs.id, participant.id
 
     def resend():
         with app.app_context():
             try:
-                bs_here = db.session.get(type(bs), bs.id)
-                who = db.session.get(type(participant), participant.id)
+                bs_here = db.session.get(type(bs), bs_id)
+                who = db.session.get(type(participant), participant_id)
                 results.append(board.submit_idea(bs_here, who, "Tegelijk", client_id).id)
             except Exception as error:  # the test reports it below
                 errors.append(error)
