@@ -108,12 +108,13 @@ def _register_blueprints(app: Flask) -> None:
     from brainstorm.accounts.views import bp as accounts_bp
     from brainstorm.archive import views as _archive  # noqa: F401
     from brainstorm.events.views import bp as events_bp
+    from brainstorm.outcomes.views import bp as outcomes_bp
     from brainstorm.polls.views import bp as polls_bp
     from brainstorm.privacy import views as _privacy  # noqa: F401
     from brainstorm.reports.views import bp as reports_bp
     from brainstorm.sessions.views import bp as sessions_bp
 
-    for blueprint in (accounts_bp, events_bp, sessions_bp, polls_bp, reports_bp):
+    for blueprint in (accounts_bp, events_bp, sessions_bp, polls_bp, reports_bp, outcomes_bp):
         app.register_blueprint(blueprint)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -24,6 +25,9 @@ from brainstorm.timeutil import UTCDateTime, to_local, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
+# Key kind ("outcome") -> files to attach when such a mail is sent: [(data, maintype, subtype,
+# filename)]. Made at sending time, so the outbox keeps no large files (registered from above).
+attachers: dict[str, Callable[[OutboxMail], list[tuple[bytes, str, str, str]]]] = {}
 
 
 class OutboxMail(db.Model):
@@ -103,6 +107,9 @@ def message_of(mail: OutboxMail) -> EmailMessage:
             filename="bijeenkomst.ics",
             params={"method": "PUBLISH", "charset": "utf-8"},
         )
+    attach = attachers.get(mail.key.split(":")[0])
+    for data, maintype, subtype, filename in attach(mail) if attach else []:
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message
 
 

@@ -462,6 +462,7 @@ def action_label(action: str) -> str:
         "return": _("groepen terug in de plenaire sessie"),
         "show": _("getoond aan de zaal"),
         "hide": _("verborgen voor de zaal"),
+        "carry": _("thema's overgenomen"),
     }.get(action, action)
 
 

@@ -80,6 +80,10 @@ ROUTES: dict[str, frozenset[str]] = {
     "accounts.set_language": EVERYONE,
     "polls.answer": EVERYONE,  # the poll's secret slug is the key
     "polls.thanks": EVERYONE,
+    "outcomes.page": EVERYONE,  # published; a draft is a 404 outside the team (test_outcomes)
+    "outcomes.theme": EVERYONE,
+    "outcomes.secret": EVERYONE,  # the secret link's token is the key
+    "outcomes.secret_theme": EVERYONE,
     # any account
     "accounts.logout": ACCOUNTS,
     # Role.FACILITATOR (or admin)
@@ -100,6 +104,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "polls.export": TEAM,
     "reports.show": TEAM,
     "reports.download": TEAM,
+    "outcomes.manage": TEAM,
     # the event's facilitators
     "events.edit": FACILITATORS,
     "events.duplicate": FACILITATORS,
@@ -122,6 +127,9 @@ ROUTES: dict[str, frozenset[str]] = {
     "polls.edit_question": FACILITATORS,
     "polls.question_action": FACILITATORS,
     "reports.settings": FACILITATORS,
+    "outcomes.publish": FACILITATORS,
+    "outcomes.send_feedback": FACILITATORS,
+    "outcomes.carry_forward": FACILITATORS,
 }
 # Refused with a redirect to the session's join page (the decorator's answer for rules that
 # include "participant"), whoever asks.

@@ -536,6 +536,9 @@ FORMS: dict[str, tuple[str, list]] = {
     "polls.import_answers": (FACILITATOR, [ImportForm]),
     "polls.answer": (ANONYMOUS, ["answers"]),  # q<id> and q<id>_<i> per question
     "reports.settings": (FACILITATOR, [ReportSettingsForm, "polls"]),
+    "outcomes.publish": (FACILITATOR, ["visibility", "action"]),
+    "outcomes.send_feedback": (FACILITATOR, ["report"]),
+    "outcomes.carry_forward": (FACILITATOR, ["source"]),
 }
 # Run last, so they do not close or empty the world the others work on.
 CLOSING = ("accounts.logout", "events.forget_personal_data", "sessions.reset", "sessions.archive")

@@ -25,6 +25,7 @@ from brainstorm.accounts.models import Role, TeamRole, User
 from brainstorm.events import mails, registrations
 from brainstorm.events.services import create_event, set_questions
 from brainstorm.extensions import db, socketio
+from brainstorm.outcomes.models import Outcome, Visibility
 from brainstorm.polls import services as polls
 from brainstorm.polls.models import PollKind, QuestionState
 from brainstorm.sessions import board
@@ -80,6 +81,7 @@ class World:
     invitation_token: str
     reset_token: str
     clients: dict[str, FlaskClient] = field(default_factory=dict)
+    outcome_token: str = ""  # the event's outcome page is published, also by this secret link
 
     @property
     def bs(self) -> BrainstormSession:
@@ -102,6 +104,8 @@ class World:
         token = {
             "accounts.reset_password": self.reset_token,
             "events.invitation": self.invitation_token,
+            "outcomes.secret": self.outcome_token,
+            "outcomes.secret_theme": self.outcome_token,
         }.get(endpoint, self.registration_token)
         return {
             "event_id": self.event_id,
@@ -114,6 +118,7 @@ class World:
             "slug": self.slug,
             "lang": "nl",
             "token": token,
+            "cluster_id": self.cluster_ids[0],
         }
 
     def page_token(self, actor: str) -> str | None:
@@ -225,6 +230,9 @@ def build_world(app: Flask) -> World:
     )
     set_questions(event, facilitator, "Dieetwensen\n* Rol | student; docent")
     invitation = mails.login_link(registration).rsplit("/", 1)[1]
+    outcome = Outcome(event_id=event.id, visibility=Visibility.PUBLIC, token="w" * 22)
+    db.session.add(outcome)
+    db.session.commit()
     reset = accounts._reset_serializer().dumps({"u": member.id, "h": member.password_hash[-16:]})
 
     world = World(
@@ -248,6 +256,7 @@ def build_world(app: Flask) -> World:
         registration_token=registration.token,
         invitation_token=invitation,
         reset_token=reset,
+        outcome_token=outcome.token,
     )
     world.clients = {
         ANONYMOUS: app.test_client(),
