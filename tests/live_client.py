@@ -119,14 +119,18 @@ class LiveParticipant:
         if prev <= self.floor or prev in self.seen:
             return
         self.catch_ups += 1
+        after = prev - 1  # the answer holds everything after it, for this page's rooms
         try:
-            answer = await self.sio.call("catch_up", {"last_seq": self.seq}, timeout=10)
+            answer = await self.sio.call("catch_up", {"last_seq": after}, timeout=10)
         except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
             return  # the reconnect replays it
         if answer.get("ok"):
             for event in answer["events"]:
                 self._apply(event["name"], event["data"])
-            self.floor = max(self.floor, answer["complete_to"])
+            if after <= self.floor:
+                self.floor = max(self.floor, answer["complete_to"])
+            else:
+                self.seen.update(range(after + 1, answer["complete_to"] + 1))
             self.seq = max(self.seq, answer["complete_to"])
 
     async def _on_other(self, name: str, event: object = None) -> None:

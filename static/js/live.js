@@ -8,6 +8,9 @@ export const strings = JSON.parse(document.getElementById("live-strings").textCo
 
 const ACK_TIMEOUT_MS = 10000;
 const SEEN_MAX = 2000; // remembered seqs; older ones fall below the floor
+const GAP_GRACE_MS = 1500; // a missed seq may still come from another server process
+const CATCH_UP_MIN_MS = 5000; // between two catch-up requests of one page
+const QUIET_MS = 60000; // heard nothing this long: ask whether something was missed
 
 // "nog {n} stemmen" → "nog 3 stemmen". Strings come from the template (Flask-Babel).
 export function t(key, vars = {}) {
@@ -21,13 +24,21 @@ export function tn(key, n, vars = {}) {
 }
 
 export function connectSession({ token, onEvent, onStatus }) {
-  // Every seq at or below `floor` is already in the last snapshot. Above it, a seq is applied
-  // once; events may arrive out of order (several workers, a message queue), so a late one with
-  // a lower seq is still applied when it was not seen. `lastSeq` (the highest) goes to the server.
+  // Every seq at or below `floor` is already applied (the last snapshot, or a catch-up's
+  // `complete_to`). Above it, a seq is applied once; events may arrive out of order (several
+  // workers, a message queue), so a late one with a lower seq is still applied when it was not
+  // seen. `lastSeq` (the highest) goes to the server.
   let floor = null;
   let lastSeq = null;
+  let phase = null;
   const seen = new Set();
   const latest = new Map(); // key -> seq of the newest event applied for that key
+  const gaps = new Set(); // `prev` seqs announced but not seen: asked for after a grace
+  let asking = false;
+  let askTimer = 0;
+  let quietTimer = 0;
+  let lastAsked = -Infinity;
+  const jitter = (ms) => ms * (0.5 + Math.random()); // 300 phones must not ask at once
 
   let switching = false; // a reconnect this page asked for: not an outage
   const socket = io({ auth: (cb) => cb({ token, last_seq: lastSeq }) });
@@ -35,29 +46,113 @@ export function connectSession({ token, onEvent, onStatus }) {
   socket.on("connect", () => {
     switching = false;
     onStatus("online");
+    listen();
   });
   socket.on("disconnect", () => onStatus(switching ? "connecting" : "offline"));
   socket.on("connect_error", (err) => {
     // The server refused the token: retrying will not help until the page is reloaded.
     onStatus(socket.active ? "offline" : "refused", err.message);
   });
-  socket.onAny((name, data) => {
+
+  const accounted = (seq) => (floor !== null && seq <= floor) || seen.has(seq);
+
+  // One logged event (or the snapshot) through the seq dedupe to the page.
+  function deliver(name, data) {
     if (name === "session_snapshot") {
       floor = lastSeq = typeof data?.seq === "number" ? data.seq : null;
       seen.clear();
       latest.clear();
+      gaps.clear();
     } else if (typeof data?.seq === "number") {
-      if ((floor !== null && data.seq <= floor) || seen.has(data.seq)) return;
+      if (accounted(data.seq)) return;
       seen.add(data.seq);
       if (lastSeq === null || data.seq > lastSeq) lastSeq = data.seq;
-      if (seen.size > SEEN_MAX) {
-        floor = lastSeq - SEEN_MAX / 2;
-        for (const seq of seen) if (seq <= floor) seen.delete(seq);
-      }
+      if (seen.size > SEEN_MAX) raiseFloor(lastSeq - SEEN_MAX / 2);
     }
+    if (name === "session_snapshot" || name === "phase_changed") phase = data?.phase ?? phase;
     if (data?.sent_at) clock.observe(data.sent_at);
     onEvent(name, data ?? {});
+  }
+
+  function raiseFloor(to) {
+    if (floor !== null && to <= floor) return;
+    floor = to;
+    for (const seq of seen) if (seq <= floor) seen.delete(seq);
+    for (const seq of gaps) if (seq <= floor) gaps.delete(seq);
+  }
+
+  socket.onAny((name, data) => {
+    listen();
+    if (name === "batch" && Array.isArray(data?.events)) {
+      // Several events for this page's room at once: each keeps its own seq.
+      for (const event of data.events) deliver(event.name, event.data);
+    } else {
+      deliver(name, data);
+    }
+    // `prev` is the seq the server sent to this room just before: not seen means missed
+    // (Redis pub/sub may drop messages). Another process's message may still be on its way,
+    // so the page waits a moment before it asks.
+    if (typeof data?.prev === "number" && !accounted(data.prev)) {
+      gaps.add(data.prev);
+      askSoon(GAP_GRACE_MS);
+    }
   });
+
+  // --- catching up by seq: a missed broadcast, or a long silence while the session runs ---
+
+  function askSoon(delay) {
+    if (askTimer || asking) return;
+    const wait = Math.max(delay, lastAsked + CATCH_UP_MIN_MS - Date.now());
+    askTimer = setTimeout(() => {
+      askTimer = 0;
+      const missing = [...gaps].filter((seq) => !accounted(seq));
+      gaps.clear();
+      // From just below the oldest missed seq: the answer holds everything after it.
+      if (missing.length) catchUp(Math.min(...missing) - 1);
+    }, jitter(wait));
+  }
+
+  // Heard something: the silence clock starts again.
+  function listen() {
+    clearTimeout(quietTimer);
+    quietTimer = setTimeout(() => {
+      quietTimer = 0;
+      // Silence: was anything sent after the newest seq this page has?
+      if (phase !== "closed" && lastSeq !== null) catchUp(lastSeq);
+      else listen();
+    }, jitter(QUIET_MS));
+  }
+
+  async function catchUp(after) {
+    if (asking || !socket.connected || floor === null) return;
+    asking = true;
+    lastAsked = Date.now();
+    try {
+      const answer = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("catch_up", { last_seq: after });
+      if (answer?.ok) {
+        for (const event of answer.events ?? []) deliver(event.name, event.data);
+        // Every seq after `after` up to complete_to is now applied, or was not for this page
+        // (another participant's idea in hidden input, the facilitators' copy): none is a gap.
+        const upTo = answer.complete_to;
+        if (typeof upTo === "number") {
+          if (after <= floor) raiseFloor(upTo);
+          else for (let seq = after + 1; seq <= upTo; seq += 1) seen.add(seq);
+          if (lastSeq === null || upTo > lastSeq) lastSeq = upTo;
+          if (seen.size > SEEN_MAX) raiseFloor(lastSeq - SEEN_MAX / 2);
+        }
+      } else if (answer?.code === "resync") {
+        reconnect({ fresh: true });
+      } else if (answer?.code === "not_allowed") {
+        reconnect(); // a screen that may only watch: a reconnect replays what it missed
+      }
+    } catch {
+      /* no answer in time: the silence clock asks again later */
+    } finally {
+      asking = false;
+      listen();
+      if (gaps.size) askSoon(GAP_GRACE_MS);
+    }
+  }
 
   // `waitMs`: a command given while the page reconnects on purpose (to follow another breakout
   // group) waits that long for the connection instead of failing at once.
