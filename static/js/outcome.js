@@ -73,3 +73,8 @@ function openFromHash() {
 }
 window.addEventListener("hashchange", openFromHash);
 openFromHash();
+
+// Printed, every theme shows its vraagstukken (a closed one would print only its title).
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll(".outcome-theme details")) details.open = true;
+});
