@@ -102,6 +102,50 @@ def test_automatic_k_finds_three_themes() -> None:
     }
 
 
+# Eight themes with words of their own, each idea naming two of its theme's six: clearly
+# separated groups, linked only through the themes' words (the frames are stop words).
+SEPARATE_THEMES = [
+    ("werkdruk", "rooster", "taakuren", "overuren", "vermoeidheid", "vervanging"),
+    ("subsidie", "begroting", "bekostiging", "financiering", "geldstroom", "penningmeester"),
+    ("zij-instromers", "omscholing", "carrièreswitch", "verkort traject", "tweede loopbaan",
+     "bevoegdheid"),
+    ("toetsing", "beoordeling", "rubrics", "cijfers", "examens", "feedback"),
+    ("digitalisering", "laptops", "chatbots", "kunstmatige intelligentie", "software", "privacy"),
+    ("schoolleiders", "directie", "leiderschap", "visie", "bestuurder", "koers"),
+    ("ouders", "gezinnen", "thuissituatie", "oudergesprekken", "betrokkenheid", "opvoeding"),
+    ("gebouw", "ventilatie", "lokalen", "huisvesting", "nieuwbouw", "schoolplein"),
+]  # fmt: skip
+FRAMES = (
+    "Hoe zit het met {} en {}?",
+    "{} en {}.",
+    "Wat is er met {} bij {}?",
+    "Het gaat om {} en ook {}.",
+)
+
+
+def separate_themes(count: int) -> tuple[list[str], list[frozenset[int]]]:
+    """Return 8 ideas per theme for the first `count` themes, and the themes as index sets."""
+    texts: list[str] = []
+    themes = []
+    for words in SEPARATE_THEMES[:count]:
+        pairs = [(a, b) for i, a in enumerate(words) for b in words[i + 1 :]][:8]
+        start = len(texts)
+        texts += [FRAMES[n % len(FRAMES)].format(a, b) for n, (a, b) in enumerate(pairs)]
+        themes.append(frozenset(range(start, len(texts))))
+    return texts, themes
+
+
+@pytest.mark.parametrize("count", [2, 4, 6, 8])
+def test_automatic_k_is_the_number_of_clearly_separated_themes(count: int) -> None:
+    # Before the candidate partitions were refined in the first k eigenvectors, one Ward
+    # tree's cuts gave 4 -> 5, 6 -> 9 and 8 -> 7 themes here.
+    texts, themes = separate_themes(count)
+    result = cluster(texts)
+
+    assert result.k == count
+    assert set(member_sets(result)) == set(themes)
+
+
 def test_k_given_by_the_facilitator_reports_no_k_scores() -> None:
     assert cluster(WERKDRUK + BEKOSTIGING, 2).k_scores is None
 
