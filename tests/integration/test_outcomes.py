@@ -304,3 +304,25 @@ def test_a_session_starts_from_an_earlier_sessions_themes(clustered, app, login,
     slotted = places["Zij-instromers hebben te weinig begeleiding op school."]
     assert slotted.cluster_id == zij.id and slotted.new
     assert "Waar parkeren we de fietsen?" not in places  # like no theme: free for the engine
+
+
+def test_two_sessions_of_an_event_filter_by_session_without_javascript(clustered, app, login):
+    earlier, facilitator = clustered
+    afternoon = sessions.create_session(earlier.event, "Middagronde")
+    client = login(facilitator)
+    client.post(f"/sessions/{afternoon.id}/thema-overnemen", data={"source": earlier.id})
+    db.session.get(Cluster, _theme(afternoon, "Geld").id).title = "Geld in de middag"
+    db.session.commit()
+    publish(client, earlier.event_id)
+
+    page = app.test_client().get(f"/events/{earlier.event_id}/uitkomst?sessie={afternoon.id}")
+    text = page.get_data(as_text=True)
+    morning_theme = _theme(earlier, "Geld")
+    assert f'id="thema-{morning_theme.id}" data-session="{earlier.id}" hidden>' in text
+    afternoon_theme = _theme(afternoon, "Geld in de middag")
+    assert f'id="thema-{afternoon_theme.id}" data-session="{afternoon.id}">' in text
+    assert "2 van 4 thema" in text
+
+
+def _theme(bs, title):
+    return db.session.scalar(select(Cluster).filter_by(session_id=bs.id, title=title))
