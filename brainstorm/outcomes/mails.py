@@ -66,6 +66,7 @@ def send_feedback(event: Event, actor: User, *, attach_report: bool) -> tuple[in
                 titles=titles,
                 theme_count=len(outcome.themes),
                 with_report=row.attach_report,
+                current_lang=registration.language or "nl",  # the mail's, not the organiser's
             )
         if added is not None:
             queued.append(added)
