@@ -3,6 +3,7 @@ recommendations, counts, audience, names only by consent, Dutch characters, draf
 
 import csv
 import io
+import re
 import subprocess
 import zipfile
 from datetime import UTC, datetime
@@ -200,6 +201,45 @@ def test_pdf_says_concept_on_every_page_until_the_facilitator_marks_it_final(sha
     _reader, text = pdf_text(staff.get(f"/sessions/{bs.id}/report.pdf").data)
     assert "Definitief advies." in text
     assert "concept" not in text.lower()
+
+
+def test_pdf_carries_the_docx_content_with_contents_bookmarks_and_structure(shaped):
+    bs, staff = shaped
+    voted_with_a_poll(bs)
+    reader, text = pdf_text(staff.get(f"/sessions/{bs.id}/report.pdf").data)
+    for words in (
+        "Datum: maandag 14 december 2026, 15.30 uur",  # with the time of day
+        "Deelnemers per sector Sector Deelnemers po 1 mbo 1",
+        "Stemmen per thema Thema Aantal 1. Werkdruk 1",  # the chart, as bars
+        "1 stem · 2 vraagstukken",  # votes and ideas per theme
+        "Keuze Aantal Percentage po 1 50% mbo 1 50%",
+        "Grafiek: Uit welke sector komt u?",
+        "Bijlage: alle invoer",
+        "Bijlage: verloop van moderatie en clustering",
+    ):
+        assert words in text, words
+    # The contents list every section and theme with the page it starts on.
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    entries = ["Deelname", *[f"{n}. {t}" for n, t in enumerate(ORDER, start=1)]]
+    entries += ["Uitkomsten van de polls", "Bijlage: alle invoer"]
+    for entry in entries:
+        found = re.search(re.escape(entry) + r"[ .\u2060]*(\d+)", pages[0])
+        assert found, entry
+        assert entry in pages[int(found[1]) - 1], entry
+    # Bookmarks for the sections with the themes beneath, and a structure tree of headings,
+    # lists, tables and the contents for a screen reader.
+    marks = [getattr(m, "title", None) for m in reader.outline]
+    assert {"Deelname", "Thema's", "Bijlage: alle invoer"} <= set(marks)
+    themes = reader.outline[marks.index("Thema's") + 1]
+    assert [m.title for m in themes] == [f"{n}. {t}" for n, t in enumerate(ORDER, start=1)]
+    kinds, todo = set(), [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop().get_object()
+        if hasattr(node, "get"):
+            kinds.add(node.get("/S"))
+            kids = node.get("/K")
+            todo += kids if isinstance(kids, list) else [kids] if kids is not None else []
+    assert {"/H1", "/H2", "/H3", "/L", "/LI", "/Table", "/TH", "/TOC"} <= kinds
 
 
 def test_pdf_first_page_is_not_blank(shaped, tmp_path):
@@ -580,6 +620,7 @@ def test_libreoffice_opens_the_docx_without_errors(shaped, tmp_path):
     assert "Werkdruk" in flat and "Eén uur per week extra voor elke schoolopleider" in flat
     # No header broken mid-word ("Percentag|e") whatever font stands in for Calibri.
     assert "Percentage" in flat and flat.count("Percentag") == flat.count("Percentage")
+    assert "Stemmen" in flat and flat.count("Stemm") == flat.count("Stemmen")  # the appendix
 
 
 def test_the_audit_trail_names_phases_in_dutch():
