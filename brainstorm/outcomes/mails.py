@@ -19,10 +19,11 @@ from brainstorm.outcomes.models import Outcome, Visibility
 from brainstorm.outcomes.services import build_outcome, outcome_of
 from brainstorm.reports import cache
 from brainstorm.reports.pdf import render_pdf
-from brainstorm.reports.services import build_report, report_filename
-from brainstorm.sessions.models import BrainstormSession
+from brainstorm.reports.services import report_filename
 
 KIND = "outcome"  # the outbox key's first part, as the registrations page shows it
+# While one press sends to everyone, the PDFs are made once for all (event id -> files).
+_prepared: dict[int, list[tuple[bytes, str, str, str]]] = {}
 
 
 def outcome_link(row: Outcome) -> str:
@@ -72,31 +73,42 @@ def send_feedback(event: Event, actor: User, *, attach_report: bool) -> tuple[in
             queued.append(added)
     db.session.commit()
     people = {r.id for r in recipients(event)}
-    sent = failed = 0
-    for each in db.session.scalars(
+    waiting = db.session.scalars(
         select(mail.OutboxMail).where(
             mail.OutboxMail.key.like(f"{KIND}:{event.id}:%"),
             mail.OutboxMail.status != "sent",
             mail.OutboxMail.registration_id.in_(people),
         )
-    ).all():
-        if mail.deliver(each):
-            sent += 1
-        else:
-            failed += 1
+    ).all()
+    sent = failed = 0
+    if waiting:
+        _prepared[event.id] = _files(event, row)
+    try:
+        for each in waiting:
+            if mail.deliver(each):
+                sent += 1
+            else:
+                failed += 1
+    finally:
+        _prepared.pop(event.id, None)
     return len(queued), sent, failed
 
 
 def _attachments(item: mail.OutboxMail) -> list[tuple[bytes, str, str, str]]:
     """The PDF report of each of the event's sessions with themes, when the organiser chose it."""
-    _kind, event_id, _registration = item.key.split(":")
-    event = db.session.get(Event, int(event_id))
-    row = outcome_of(event) if event else None
+    event_id = int(item.key.split(":")[1])
+    if event_id in _prepared:
+        return _prepared[event_id]
+    event = db.session.get(Event, event_id)
+    return _files(event, outcome_of(event)) if event else []
+
+
+def _files(event: Event, row: Outcome | None) -> list[tuple[bytes, str, str, str]]:
     if row is None or not row.attach_report:
         return []
     files = []
     for part in build_outcome(event).sessions:
-        report = build_report(db.session.get(BrainstormSession, part.id))
+        report = part.report
         data = cache.rendered(report, "pdf", lambda r=report: run_blocking(render_pdf, r))
         files.append((data, "application", "pdf", report_filename(report, "pdf")))
     return files
