@@ -82,8 +82,13 @@ class LiveParticipant:
             wait_timeout=20,
         )
 
-    async def stop(self) -> None:
-        """Close the page."""
+    async def stop(self, settle: float = 5) -> None:
+        """Close the page once it shows the ideas it had acked (up to `settle` seconds): the
+        server acks first and broadcasts right after."""
+        for _ in range(int(settle / 0.05)):
+            if set(self.acked.values()) <= set(self.board) or not self.sio.connected:
+                break
+            await asyncio.sleep(0.05)
         await self.sio.disconnect()
 
     async def _on_connect(self) -> None:

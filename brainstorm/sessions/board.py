@@ -144,19 +144,24 @@ def submit(
     """submit_idea, and how many more vraagstukken the author may send (for the ack)."""
     text = clean_idea_text(text)
     client_id = parse_client_id(client_id)
-    existing = _idea_by_client_id(bs, client_id)
-    if existing:
-        return _resent(existing, author, text), ideas_left(bs, author)
-    _require_input_open(bs, author)
-    left = ideas_left(bs, author)
-    if left <= 0:
-        raise LimitReached(
-            ngettext(
-                "Je hebt al %(num)d vraagstuk ingestuurd; meer kan niet in deze sessie.",
-                "Je hebt al %(num)d vraagstukken ingestuurd; meer kan niet in deze sessie.",
-                bs.idea_limit,
+    # A new idea is the common case: a resend is found by its client_id only when something
+    # stops it, so a new one costs no extra SELECT.
+    try:
+        _require_input_open(bs, author)
+        left = ideas_left(bs, author)
+        if left <= 0:
+            raise LimitReached(
+                ngettext(
+                    "Je hebt al %(num)d vraagstuk ingestuurd; meer kan niet in deze sessie.",
+                    "Je hebt al %(num)d vraagstukken ingestuurd; meer kan niet in deze sessie.",
+                    bs.idea_limit,
+                )
             )
-        )
+    except (PhaseClosed, LimitReached):
+        existing = _idea_by_client_id(bs, client_id)  # sent before the input closed
+        if existing is None:
+            raise
+        return _resent(existing, author, text), ideas_left(bs, author)
     idea = Idea(
         session_id=bs.id,
         participant_id=author.id,
@@ -168,10 +173,12 @@ def submit(
     db.session.add(idea)
     try:
         db.session.flush()
-    except IntegrityError:  # the same client_id racing in on another connection
+    except IntegrityError:  # a resend, or the same client_id racing in on another connection
         db.session.rollback()
-        resent = _resent(_idea_by_client_id(bs, client_id), author, text)
-        return resent, ideas_left(bs, author)
+        existing = _idea_by_client_id(bs, client_id)
+        if existing is None:
+            raise
+        return _resent(existing, author, text), ideas_left(bs, author)
     # A new idea has no votes yet; what was just written needs no reading back.
     events = _log_idea(bs, idea, "idea_added", participant_actor(author), votes=0)
     _commit_and_emit(events, keep_loaded=True)
