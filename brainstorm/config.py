@@ -30,6 +30,11 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # a facilitator's form may stay open for a whole session
     RATELIMIT_STORAGE_URI: str | None = None  # None: the Redis queue if any, else memory
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis away: limits count in each process's memory instead of answering 500; Redis is
+    # tried again after a few seconds (Flask-Limiter: 1, 2, 4, ... 32 s; socket commands:
+    # every RATELIMIT_STORAGE_RETRY seconds) and counts again once it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_RETRY = 5.0
     IDEA_MAX_LENGTH = 500
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # a request body (a session export to import)
     SOCKET_TOKEN_MAX_AGE = 24 * 3600
@@ -39,6 +44,11 @@ class Defaults:
     SLOT_DELAY = 1.0
     # Arrivals and departures are announced together, at most once a second per session.
     PRESENCE_DELAY = 1.0
+    # Several processes: each renews its life and writes its connections into Redis again this
+    # often (a Redis restarted empty is filled again), and the connections of a process silent
+    # for PRESENCE_PROCESS_TTL seconds stop counting; a changed count is then announced.
+    PRESENCE_HEARTBEAT = 10.0
+    PRESENCE_PROCESS_TTL = 30.0
     BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent by commands (cron)
     MAIL_OUTBOX = ""  # with no MAIL_SERVER, mails are written here (default instance/outbox)
     MAIL_DEFAULT_SENDER = "Platform Samen Opleiden <noreply@brainstorm.local>"

@@ -141,3 +141,17 @@ def test_a_rate_limit_counts_the_attempts_made_on_every_process(postgres, redis_
         for server in servers:
             server.stop()
         postgres.drop_database(url)
+
+
+def test_a_redis_restarted_empty_counts_everyone_again_after_one_heartbeat(app, redis_server):
+    store = RedisPresence(redis_server.url)
+    store.enter(43, "sid-1", 7)
+    store.enter(43, "sid-2", 8)
+    shared = redis.Redis.from_url(redis_server.url)
+    # What a Redis restarted without persistence holds of it: nothing.
+    shared.delete(f"{PREFIX}:43", *shared.keys(f"{PREFIX}:process:*"))
+    assert store.count(43) == 0
+
+    store.beat()  # every PRESENCE_HEARTBEAT seconds in a server process
+
+    assert store.count(43) == 2
