@@ -78,9 +78,9 @@ define apt-install
 endef
 
 # Pango and a font for WeasyPrint (the PDF report); the tests read PDF pages with pdftoppm
-# and start their own PostgreSQL and Redis (the integration suite runs on both databases).
+# and start their own PostgreSQL, Redis and nginx (the integration suite runs on both databases).
 PDF_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_DEBS := $(PDF_DEBS) poppler-utils postgresql redis-server faketime libreoffice-writer-nogui
+TEST_DEBS := $(PDF_DEBS) poppler-utils postgresql redis-server nginx faketime libreoffice-writer-nogui
 
 pdf-libs:
 	$(call apt-install,$(PDF_DEBS))

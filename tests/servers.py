@@ -4,6 +4,7 @@ stopped by the fixture that started it. `make test` installs the packages when m
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -173,8 +174,60 @@ class Redis:
         _wait_for_port(self.port, self.process, "Redis", log)
         return self
 
+    def kill(self) -> None:
+        """SIGKILL: gone at once, and with it everything it held (it keeps nothing on disk)."""
+        self.process.kill()
+        self.process.wait()
+
+    def restart(self) -> None:
+        """Start again on the same port, empty, as after a crash."""
+        self.start()
+
     def stop(self) -> None:
         """Stop it and remove its folder."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Nginx:
+    """Debian's nginx as a normal child process with deploy/nginx.conf, in a folder of its own,
+    in front of the given app servers (as `make run-scaled` fills it in)."""
+
+    def __init__(self, backends: list[AppServer]) -> None:
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(binary).exists():
+            raise RuntimeError("nginx missing: run `make test` (installs Debian's nginx)")
+        self.binary = binary
+        self.dir = Path(tempfile.mkdtemp(prefix="brainstorm-nginx-"))
+        (self.dir / "temp").mkdir()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        lines = []
+        for line in (ROOT / "deploy" / "nginx.conf").read_text().splitlines():
+            line = line.replace("@LISTEN@", f"127.0.0.1:{self.port}")
+            line = line.replace("@STATIC@", str(ROOT / "static"))
+            if "@BACKEND@" in line:
+                lines += [line.replace("@BACKEND@", f"127.0.0.1:{b.port}") for b in backends]
+            else:
+                lines.append(line)
+        config = "\n".join(lines) + "\n"
+        (self.dir / "nginx.conf").write_text(config)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Nginx:
+        """Run nginx in the foreground; as root its worker stays root (the folder is ours)."""
+        log = self.dir / "nginx.log"
+        main = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+        command = [self.binary, "-p", str(self.dir), "-c", "nginx.conf", "-g", main]
+        with open(log, "w") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        _wait_for_port(self.port, self.process, "nginx", log)
+        return self
+
+    def stop(self) -> None:
+        """Quick shutdown (SIGTERM), and its folder goes."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
@@ -203,7 +256,8 @@ class AppServer:
         """Start gunicorn and wait until it answers."""
         self.log = open(self.log_path, "a")  # noqa: SIM115 - closed in stop()
         command = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1"]
-        command += ["--no-control-socket", "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
+        command += ["--no-control-socket", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+        command += ["-b", f"127.0.0.1:{self.port}", "wsgi:app"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
@@ -218,8 +272,17 @@ class AppServer:
                     raise RuntimeError(self.log_path.read_text()) from None
                 time.sleep(0.2)
 
+    def workers(self) -> list[int]:
+        """The pids of gunicorn's worker processes (the ones holding the websockets)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
     def kill(self) -> None:
-        """SIGKILL: no shutdown at all, as when the machine loses power."""
+        """SIGKILL to gunicorn and its worker: no shutdown at all, as when the machine loses
+        power (a worker left behind would keep its websockets open a moment longer)."""
+        for pid in self.workers():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.process.kill()
         self.process.wait()
         self.log.close()
