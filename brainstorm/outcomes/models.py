@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from brainstorm.events.models import Event
@@ -42,3 +42,46 @@ class Outcome(db.Model):
     def published(self) -> bool:
         """Visible outside the team (publicly or by the link)."""
         return self.visibility != Visibility.DRAFT
+
+
+class SynthesisTheme(db.Model):
+    """A theme of the event's synthesis: themes of different sessions the team confirmed are
+    the same (a theme of one session that was never merged stands alone, without a row)."""
+
+    __tablename__ = "synthesis_themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120), default="")  # "" = its first theme's title
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list["SynthesisMember"]] = relationship(
+        back_populates="theme", cascade="all, delete-orphan"
+    )
+
+
+class SynthesisMember(db.Model):
+    """A session's theme (cluster) inside a synthesis theme; a cluster is in at most one."""
+
+    __tablename__ = "synthesis_members"
+
+    cluster_id: Mapped[int] = mapped_column(
+        ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("synthesis_themes.id", ondelete="CASCADE"), index=True
+    )
+
+    theme: Mapped[SynthesisTheme] = relationship(back_populates="members")
+
+
+class SynthesisApart(db.Model):
+    """Two sessions' themes the team decided to keep apart: not proposed again."""
+
+    __tablename__ = "synthesis_apart"
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"))

@@ -1,7 +1,8 @@
 """The outcome page (public, by secret link, or the team's draft preview), the organiser's
-settings and feedback mail, and starting a session from an earlier session's themes."""
+settings and feedback mail, starting a session from an earlier session's themes, and the
+event's synthesis of its sessions with its report."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -10,11 +11,16 @@ from sqlalchemy import func, select
 from brainstorm import mail as outbox
 from brainstorm.accounts.access import allow
 from brainstorm.accounts.services import can_facilitate, can_read_reports
+from brainstorm.background import run_blocking
 from brainstorm.errors import DomainError
 from brainstorm.events.models import Event
 from brainstorm.extensions import db
-from brainstorm.outcomes import mails, services
+from brainstorm.outcomes import mails, services, synthesis
 from brainstorm.outcomes.models import Outcome, Visibility
+from brainstorm.outcomes.synthesis_report import build_event_report
+from brainstorm.reports import cache as report_cache
+from brainstorm.reports import views as report_views
+from brainstorm.reports.services import AUDIENCES, report_filename
 from brainstorm.sessions.models import BrainstormSession
 from brainstorm.validation import INT_MAX
 from brainstorm.workspace import carry
@@ -196,4 +202,81 @@ def carry_forward(session_id: int):
         sources=carry.sources_for(current_user, bs),
         has_clusters=bool(services.ordered_clusters(bs)),
         form=form,
+    )
+
+
+# --- one advice from several sessions ---------------------------------------------------------
+
+
+def _id(name: str) -> int | None:
+    """A form field that names a row: a positive id, else None (the service refuses it)."""
+    value = request.form.get(name, "")
+    return int(value) if value.isdecimal() and 0 < int(value) <= INT_MAX else None
+
+
+@bp.get("/events/<int:event_id>/synthese")
+@allow("staff_of_event")
+def synthesis_page(event_id: int):
+    """The engine's proposals, the themes the team merged, and the event's report."""
+    event = db.get_or_404(Event, event_id)
+    result = synthesis.build_synthesis(event)
+    return render_template(
+        "outcomes/synthesis.html",
+        event=event,
+        synthesis=result,
+        formats=[(fmt, label) for fmt, (label, _mime, _render) in report_views.FORMATS.items()],
+        audiences=AUDIENCES,
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/events/<int:event_id>/synthese")
+@allow("staff_of_event")
+def synthesis_action(event_id: int):
+    """Merge two themes, keep them apart, rename a merged theme, take one out, or split."""
+    event = db.get_or_404(Event, event_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    anchor = "voorstellen"
+    try:
+        if action == "merge":
+            synthesis.merge(event, current_user, _id("first"), _id("second"))
+            flash(_("Samengevoegd."), "success")
+        elif action == "apart":
+            synthesis.keep_apart(event, current_user, _id("first"), _id("second"))
+            flash(_("Apart gehouden; dit voorstel komt niet terug."), "success")
+        elif action == "rename":
+            synthesis.rename(event, current_user, _id("theme"), request.form.get("title", ""))
+            flash(_("De titel is opgeslagen."), "success")
+            anchor = "samengevoegd"
+        elif action == "take_out":
+            synthesis.take_out(event, current_user, _id("cluster"))
+            flash(_("Het thema staat weer op zichzelf."), "success")
+            anchor = "samengevoegd"
+        elif action == "split":
+            synthesis.split(event, current_user, _id("theme"))
+            flash(_("Gesplitst: elk thema staat weer op zichzelf."), "success")
+            anchor = "samengevoegd"
+        else:
+            raise DomainError(_("Onbekende handeling."))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("outcomes.synthesis_page", event_id=event.id, _anchor=anchor))
+
+
+@bp.get("/events/<int:event_id>/synthese/rapport.<fmt>")
+@allow("staff_of_event")
+def synthesis_report(event_id: int, fmt: str):
+    """The event's advice report from its synthesis, in one of the report's formats."""
+    if fmt not in report_views.FORMATS:
+        abort(404)
+    event = db.get_or_404(Event, event_id)
+    report = build_event_report(event, request.args.get("audience", "alles"))
+    _label, mimetype, render = report_views.FORMATS[fmt]
+    data = report_cache.rendered(report, fmt, lambda: run_blocking(render, report))
+    name = report_filename(report, fmt)
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

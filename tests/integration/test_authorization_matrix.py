@@ -105,6 +105,9 @@ ROUTES: dict[str, frozenset[str]] = {
     "reports.show": TEAM,
     "reports.download": TEAM,
     "outcomes.manage": TEAM,
+    "outcomes.synthesis_page": TEAM,  # the staff member confirms the synthesis, so staff too
+    "outcomes.synthesis_action": TEAM,
+    "outcomes.synthesis_report": TEAM,
     # the event's facilitators
     "events.edit": FACILITATORS,
     "events.duplicate": FACILITATORS,

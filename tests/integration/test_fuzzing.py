@@ -539,6 +539,10 @@ FORMS: dict[str, tuple[str, list]] = {
     "outcomes.publish": (FACILITATOR, ["visibility", "action"]),
     "outcomes.send_feedback": (FACILITATOR, ["report"]),
     "outcomes.carry_forward": (FACILITATOR, ["source"]),
+    "outcomes.synthesis_action": (
+        FACILITATOR,
+        ["action", "first", "second", "theme", "cluster", "title"],
+    ),
 }
 # Run last, so they do not close or empty the world the others work on.
 CLOSING = ("accounts.logout", "events.forget_personal_data", "sessions.reset", "sessions.archive")
