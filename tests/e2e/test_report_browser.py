@@ -1,5 +1,5 @@
-"""The advice report as PDF, downloaded in Chromium from the real gevent server: WeasyPrint runs
-in gevent's worker thread, where the template still needs Flask's context."""
+"""The advice report as PDF, downloaded in Chromium from the real gevent server: the PDF is
+made in gevent's worker thread, which starts Typst in a child process beside the event loop."""
 
 import io
 

@@ -242,6 +242,20 @@ def test_pdf_carries_the_docx_content_with_contents_bookmarks_and_structure(shap
     assert {"/H1", "/H2", "/H3", "/L", "/LI", "/Table", "/TH", "/TOC"} <= kinds
 
 
+def test_pdf_shows_typed_text_as_typed_never_as_markup(shaped):
+    from brainstorm.sessions import board
+    from brainstorm.sessions.models import Participant
+
+    bs, staff = shaped
+    author = db.session.scalars(db.select(Participant)).first()
+    typed = '#panic("stuk") $x^2$ *vet* _schuin_ @bron <label> `code` \\ ] [ // geen commentaar'
+    board.submit_idea(bs, author, typed, str(uuid4()))
+    response = staff.get(f"/sessions/{bs.id}/report.pdf")
+    assert response.status_code == 200
+    _reader, text = pdf_text(response.data)
+    assert typed in text
+
+
 def test_pdf_first_page_is_not_blank(shaped, tmp_path):
     bs, staff = shaped
     pdf = tmp_path / "report.pdf"
