@@ -87,14 +87,19 @@ class EventTheme:
 
 @dataclass(frozen=True)
 class Proposal:
-    """Two themes of different sessions the engine finds alike (cosine of what they hold)."""
+    """Themes of different sessions (at most one per session) the engine finds alike: pairs
+    at least MERGE_SIMILARITY alike (cosine of what they hold), joined while no session comes
+    twice, so a subject all four regions raised is one proposal, not six pairs."""
 
-    first: SessionTheme
-    second: SessionTheme
-    score: float
-    # The merged themes they are already in, when they are (a merge then joins those).
-    first_in: EventTheme | None = None
-    second_in: EventTheme | None = None
+    members: list[SessionTheme]
+    score: float  # its most alike pair
+    # The confirmed merges some of them are already in (a merge then joins those).
+    inside: dict[int, EventTheme] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[int]:
+        """Its themes' cluster ids."""
+        return [m.id for m in self.members]
 
 
 @dataclass(frozen=True)
@@ -165,14 +170,7 @@ def build_synthesis(event: Event, *, propose: bool = True) -> Synthesis:
     singles = [EventTheme([theme]) for theme in themes if theme.id not in inside]
     # Themes shared by more sessions first: that is where the sessions agree.
     grouped.sort(key=lambda t: (-len(t.sessions), themes.index(t.members[0])))
-    proposals = []
-    if propose:
-        for a, b, score in _similar(themes):
-            first, second = by_id[a], by_id[b]
-            together = inside.get(a) is not None and inside.get(a) is inside.get(b)
-            if together or (min(a, b), max(a, b)) in apart:
-                continue
-            proposals.append(Proposal(first, second, score, inside.get(a), inside.get(b)))
+    proposals = _proposals(themes, inside, apart) if propose else []
     sessions = sessions_of(event)
     return Synthesis(
         event,
@@ -181,6 +179,46 @@ def build_synthesis(event: Event, *, propose: bool = True) -> Synthesis:
         proposals,
         decided=bool(grouped or apart),
     )
+
+
+def _proposals(
+    themes: list[SessionTheme], inside: dict[int, EventTheme], apart: set[tuple[int, int]]
+) -> list[Proposal]:
+    """The engine's alike pairs joined into groups whose themes are all alike, most alike
+    first. A pair the team kept apart, or already merged, is left out; a group never holds two
+    themes of one session (a facilitator already kept those apart)."""
+    by_id = {theme.id: theme for theme in themes}
+    groups: dict[int, list[int]] = {}
+    scores: dict[int, float] = {}  # per theme: its best pair's score
+    pairs = _similar(themes)
+    alike = {(a, b) for a, b, _score in pairs} | {(b, a) for a, b, _score in pairs}
+    for a, b, score in pairs:
+        if inside.get(a) is not None and inside.get(a) is inside.get(b):
+            continue
+        left, right = groups.get(a, [a]), groups.get(b, [b])
+        if left is right:
+            continue
+        if {by_id[i].session.id for i in left} & {by_id[i].session.id for i in right}:
+            continue
+        # Every two themes of a group alike, not just a chain: A like B and B like C does
+        # not make A a proposal with C.
+        if any((x, y) not in alike or (min(x, y), max(x, y)) in apart for x in left for y in right):
+            continue
+        joined = left + right
+        for i in joined:
+            groups[i] = joined
+        scores[a] = max(score, scores.get(a, 0.0))
+        scores[b] = max(score, scores.get(b, 0.0))
+    unique = {id(group): group for group in groups.values()}
+    proposals = [
+        Proposal(
+            sorted((by_id[i] for i in group), key=themes.index),
+            max(scores[i] for i in group),
+            {i: inside[i] for i in group if i in inside},
+        )
+        for group in unique.values()
+    ]
+    return sorted(proposals, key=lambda p: (-p.score, themes.index(p.members[0])))
 
 
 def _similar(themes: list[SessionTheme]) -> list[tuple[int, int, float]]:
@@ -220,14 +258,19 @@ def _membership(cluster: Cluster) -> SynthesisMember | None:
     return db.session.get(SynthesisMember, cluster.id)
 
 
-def merge(event: Event, actor: User, first_id: object, second_id: object) -> SynthesisTheme:
-    """Confirm that two themes are the same: one synthesis theme holds both (and whatever
-    either was already merged with)."""
-    first, second = _theme_of(event, first_id), _theme_of(event, second_id)
-    if first.id == second.id:
-        raise InputError(_("Kies twee verschillende thema's om samen te voegen."))
-    held = [_membership(first), _membership(second)]
-    rows = [m.theme for m in held if m is not None]
+def _themes_of(event: Event, cluster_ids: list) -> list[Cluster]:
+    clusters = list({c.id: c for c in (_theme_of(event, i) for i in cluster_ids)}.values())
+    if len(clusters) < 2:
+        raise InputError(_("Kies twee verschillende thema's."))
+    return clusters
+
+
+def merge(event: Event, actor: User, cluster_ids: list) -> SynthesisTheme:
+    """Confirm that these themes are the same: one synthesis theme holds them all (and
+    whatever any of them was already merged with)."""
+    clusters = _themes_of(event, cluster_ids)
+    held = [_membership(c) for c in clusters]
+    rows = list({m.theme.id: m.theme for m in held if m is not None}.values())
     if rows:
         row = rows[0]
     else:
@@ -235,19 +278,18 @@ def merge(event: Event, actor: User, first_id: object, second_id: object) -> Syn
         db.session.add(row)
         db.session.flush()
     for other in rows[1:]:
-        if other is not row:
-            for member in list(other.members):
-                member.theme_id = row.id
-            db.session.flush()
-            row.title = row.title or other.title
-            db.session.delete(other)
-    for cluster, member in zip((first, second), held, strict=True):
+        for member in list(other.members):
+            member.theme_id = row.id
+        db.session.flush()
+        row.title = row.title or other.title
+        db.session.delete(other)
+    for cluster, member in zip(clusters, held, strict=True):
         if member is None:
             db.session.add(SynthesisMember(cluster_id=cluster.id, theme_id=row.id))
+    ids = [c.id for c in clusters]
     db.session.execute(
         delete(SynthesisApart).where(
-            SynthesisApart.first_id == min(first.id, second.id),
-            SynthesisApart.second_id == max(first.id, second.id),
+            SynthesisApart.first_id.in_(ids), SynthesisApart.second_id.in_(ids)
         )
     )
     db.session.commit()
@@ -255,15 +297,11 @@ def merge(event: Event, actor: User, first_id: object, second_id: object) -> Syn
     return row
 
 
-def keep_apart(event: Event, actor: User, first_id: object, second_id: object) -> None:
-    """The two themes are not the same: the engine does not propose them again."""
-    first, second = _theme_of(event, first_id), _theme_of(event, second_id)
-    if first.id == second.id:
-        raise InputError(_("Kies twee verschillende thema's."))
-    low, high = sorted((first.id, second.id))
-    exists = db.session.scalar(select(SynthesisApart).filter_by(first_id=low, second_id=high))
-    if exists is None:
-        db.session.add(SynthesisApart(event_id=event.id, first_id=low, second_id=high))
+def keep_apart(event: Event, actor: User, cluster_ids: list) -> None:
+    """These themes are not the same: the engine does not propose them together again."""
+    clusters = _themes_of(event, cluster_ids)
+    for index, cluster in enumerate(clusters):
+        _keep_apart_from(event, cluster.id, [c.id for c in clusters[index + 1 :]])
     db.session.commit()
 
 

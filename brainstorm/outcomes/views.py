@@ -208,10 +208,18 @@ def carry_forward(session_id: int):
 # --- one advice from several sessions ---------------------------------------------------------
 
 
+def _as_id(value: str) -> int | None:
+    return int(value) if value.isdecimal() and 0 < int(value) <= INT_MAX else None
+
+
 def _id(name: str) -> int | None:
     """A form field that names a row: a positive id, else None (the service refuses it)."""
-    value = request.form.get(name, "")
-    return int(value) if value.isdecimal() and 0 < int(value) <= INT_MAX else None
+    return _as_id(request.form.get(name, ""))
+
+
+def _ids(name: str) -> list[int | None]:
+    """A field given several times (the themes of a proposal), at most a screenful."""
+    return [_as_id(value) for value in request.form.getlist(name)[:50]]
 
 
 @bp.get("/events/<int:event_id>/synthese")
@@ -241,10 +249,10 @@ def synthesis_action(event_id: int):
     anchor = "voorstellen"
     try:
         if action == "merge":
-            synthesis.merge(event, current_user, _id("first"), _id("second"))
+            synthesis.merge(event, current_user, _ids("themes"))
             flash(_("Samengevoegd."), "success")
         elif action == "apart":
-            synthesis.keep_apart(event, current_user, _id("first"), _id("second"))
+            synthesis.keep_apart(event, current_user, _ids("themes"))
             flash(_("Apart gehouden; dit voorstel komt niet terug."), "success")
         elif action == "rename":
             synthesis.rename(event, current_user, _id("theme"), request.form.get("title", ""))

@@ -541,7 +541,7 @@ FORMS: dict[str, tuple[str, list]] = {
     "outcomes.carry_forward": (FACILITATOR, ["source"]),
     "outcomes.synthesis_action": (
         FACILITATOR,
-        ["action", "first", "second", "theme", "cluster", "title"],
+        ["action", "themes", "theme", "cluster", "title"],
     ),
 }
 # Run last, so they do not close or empty the world the others work on.
