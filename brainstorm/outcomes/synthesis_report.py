@@ -48,12 +48,18 @@ def _cite(bs: BrainstormSession, votes: dict[int, int], idea: Idea) -> ReportIde
 def _from_where(theme: EventTheme) -> str:
     """ "Samengevoegd uit: Regio Noord (“Werkdruk”), Regio Zuid (“Tijd”)." """
     parts = [f"{m.session.title} (“{m.title}”)" for m in theme.members]
-    if len(parts) == 1:
-        return f"Uit de sessie {parts[0]}."
     return "Samengevoegd uit: " + ", ".join(parts) + "."
 
 
-def _cluster(theme: EventTheme, idea_votes: dict, votes: dict) -> ReportCluster:
+def _title(theme: EventTheme, several: bool) -> str:
+    """A merged theme's title; a theme of one session with its session, so the same subject
+    of two sessions kept apart reads as two themes in the contents: "Werkdruk (Regio Noord)"."""
+    if theme.row is not None or not several:
+        return theme.title
+    return f"{theme.title} ({theme.members[0].session.title})"
+
+
+def _cluster(theme: EventTheme, idea_votes: dict, votes: dict, several: bool) -> ReportCluster:
     clusters = [m.cluster for m in theme.members]
     summaries = [c.summary for c in clusters if c.summary]
     recommendations = list(dict.fromkeys(c.recommendation for c in clusters if c.recommendation))
@@ -62,14 +68,14 @@ def _cluster(theme: EventTheme, idea_votes: dict, votes: dict) -> ReportCluster:
         audiences = []  # one of its sessions meant it for everyone: so is the whole theme
     terms = list(dict.fromkeys(t for c in clusters for t in c.terms))[:TERMS]
     return ReportCluster(
-        theme.title,
+        _title(theme, several),
         terms,
         [
             _cite(m.session, idea_votes[m.session.id], idea)
             for m in theme.members
             for idea in m.ideas
         ],
-        summary="\n\n".join([_from_where(theme), *summaries]),
+        summary="\n\n".join([_from_where(theme)] * (theme.row is not None) + summaries),
         question=next((c.question for c in clusters if c.question), ""),
         recommendation="\n\n".join(recommendations),
         audiences=audiences,
@@ -102,7 +108,9 @@ def build_event_report(
     votes = {bs.id: cluster_votes(bs) for bs in sessions}
     clusters = [
         cluster
-        for cluster in (_cluster(theme, idea_votes, votes) for theme in synthesis.themes)
+        for cluster in (
+            _cluster(theme, idea_votes, votes, len(sessions) > 1) for theme in synthesis.themes
+        )
         if audience == "alles" or not cluster.audiences or audience in cluster.audiences
     ]
     reports = [parts[bs.id] for bs in sessions]
