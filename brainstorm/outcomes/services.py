@@ -22,6 +22,7 @@ from brainstorm.accounts.services import can_facilitate
 from brainstorm.errors import InputError, NotAllowed
 from brainstorm.events.models import Event
 from brainstorm.extensions import db
+from brainstorm.outcomes import synthesis
 from brainstorm.outcomes.models import Outcome, Visibility
 from brainstorm.reports.services import AdviceReport, ReportPoll, build_report
 from brainstorm.sessions.models import BrainstormSession, Participant
@@ -96,6 +97,14 @@ class SessionOutcome:
 
 
 @dataclass(frozen=True)
+class SharedTheme:
+    """A theme of the event's synthesis: the same subject in several sessions' themes."""
+
+    title: str
+    themes: list[OutcomeTheme]
+
+
+@dataclass(frozen=True)
 class EventOutcome:
     """Everything the outcome page shows."""
 
@@ -106,6 +115,7 @@ class EventOutcome:
     by_partnership: dict[str, int] = field(default_factory=dict)
     named: list[str] = field(default_factory=list)
     participants: int = 0
+    shared: list[SharedTheme] = field(default_factory=list)  # the confirmed synthesis
 
     @property
     def themes(self) -> list[OutcomeTheme]:
@@ -181,6 +191,7 @@ def fingerprint(outcome: EventOutcome) -> str:
         (s.title, s.themes, s.votes_shown, s.report.polls, s.report.named_participants)
         for s in outcome.sessions
     ]
+    seen.append(("shared", [(t.title, [m.id for m in t.themes]) for t in outcome.shared]))
     return hashlib.sha256(repr(seen).encode()).hexdigest()
 
 
@@ -218,7 +229,21 @@ def build_outcome(event: Event) -> EventOutcome:
         by_partnership=dict(by_partnership.most_common()),
         named=sorted(named),
         participants=sum(p.report.participants for p in sessions),
+        shared=_shared(event, sessions),
     )
+
+
+def _shared(event: Event, sessions: list[SessionOutcome]) -> list[SharedTheme]:
+    """The synthesis' merged themes, each with the sessions' themes on this page it joins."""
+    if len(sessions) < 2 or not synthesis.has_synthesis(event):
+        return []
+    on_page = {theme.id: theme for part in sessions for theme in part.themes}
+    shared = []
+    for theme in synthesis.build_synthesis(event, propose=False).merged:
+        parts = [on_page[m.id] for m in theme.members if m.id in on_page]
+        if len(parts) > 1:
+            shared.append(SharedTheme(theme.title, parts))
+    return shared
 
 
 def _session_outcome(bs: BrainstormSession) -> SessionOutcome:

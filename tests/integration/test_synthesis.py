@@ -238,3 +238,31 @@ def test_only_the_events_team_sees_or_changes_the_synthesis(three, login, make_u
         data = {"action": "merge", "themes": [werkdruk, tijd]}
         assert client.post(f"/events/{event.id}/synthese", data=data).status_code == refused
     assert db.session.scalar(select(SynthesisTheme)) is None
+
+
+def test_the_outcome_page_shows_what_several_sessions_raised(three, login):
+    event, facilitator = three
+    client = login(facilitator)
+    page = client.get(f"/events/{event.id}/uitkomst").get_data(as_text=True)
+    assert "In meerdere sessies" not in page  # nothing merged yet
+    act(
+        client,
+        event,
+        action="merge",
+        themes=[theme_id("Werkdruk"), theme_id("Tijd voor begeleiding")],
+    )
+    act(
+        client,
+        event,
+        action="rename",
+        theme=db.session.scalar(select(SynthesisTheme.id)),
+        title="Tijd",
+    )
+    page = client.get(f"/events/{event.id}/uitkomst").get_data(as_text=True)
+    shared = page[
+        page.index("In meerdere sessies") : page.index("</ul>", page.index("In meerdere sessies"))
+    ]
+    assert "<strong>Tijd</strong>" in shared and "2 sessies" in shared
+    werkdruk = theme_id("Werkdruk")
+    assert f'uitkomst/thema/{werkdruk}#thema-{werkdruk}">Regio Noord: Werkdruk</a>' in shared
+    assert "Regio Zuid: Tijd voor begeleiding</a>" in shared
