@@ -24,6 +24,7 @@ TYPESET = Path(__file__).with_name("typeset.py")
 # One font family, named directly: Typst reads this folder only instead of every system font
 # (Debian's fonts-dejavu-core, installed by the Makefile); without it Typst's own fonts serve.
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
+SHORT_CHARS = 1800
 
 
 def _idea(idea: ReportIdea) -> dict:
@@ -33,6 +34,14 @@ def _idea(idea: ReportIdea) -> dict:
         "poll": idea.source == "poll",
         "votes": wording.votes(idea.votes) if idea.votes else "",
     }
+
+
+def _short(cluster) -> bool:
+    """A theme that is kept on one page: at most five vraagstukken and some half a page of
+    text in all (up to 3 x 4 000 characters of deepening would not fit on any page)."""
+    texts = [cluster.summary, cluster.question, cluster.recommendation, cluster.for_whom]
+    texts += [idea.text for idea in cluster.ideas]
+    return len(cluster.ideas) <= 5 and sum(len(text) for text in texts) <= SHORT_CHARS
 
 
 def _question(question) -> dict:
@@ -87,6 +96,7 @@ def report_data(report: AdviceReport) -> dict:
                 "recommendation": cluster.recommendation,
                 "for_whom": cluster.for_whom if report.audience == "alles" else None,
                 "ideas": [_idea(idea) for idea in cluster.ideas],
+                "whole": _short(cluster),
             }
             for number, cluster in enumerate(report.clusters, start=1)
         ],

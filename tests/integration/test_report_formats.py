@@ -256,6 +256,27 @@ def test_pdf_shows_typed_text_as_typed_never_as_markup(shaped):
     assert typed in text
 
 
+def test_pdf_holds_a_short_theme_with_the_longest_deepening_whole(shaped, tmp_path):
+    from brainstorm.workspace import corrections
+    from brainstorm.workspace.models import DEEPENING_MAX, Cluster
+
+    bs, staff = shaped
+    facilitator = db.session.get(User, bs.event.created_by_id)
+    werkdruk = db.session.scalars(db.select(Cluster).filter_by(title="Werkdruk")).one()
+    longest = {
+        field: ("lang " * DEEPENING_MAX)[: DEEPENING_MAX - 20] + f"einde-{field}"
+        for field in ("summary", "question", "recommendation")
+    }
+    corrections.update_deepening(bs, facilitator, werkdruk.id, **longest)
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(staff.get(f"/sessions/{bs.id}/report.pdf").data)
+    # pdftotext reads what is on the pages: text run off a page's bottom would be missing.
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    for field in longest:
+        assert f"einde-{field}" in text, field
+    assert "Werkdruk van werkplekbegeleiders" in text  # its vraagstukken after it
+
+
 def test_pdf_first_page_is_not_blank(shaped, tmp_path):
     bs, staff = shaped
     pdf = tmp_path / "report.pdf"
