@@ -3,8 +3,12 @@ and production run it): its pages reconnect through nginx to the other at once, 
 lost, and the head count is put right and told to everyone."""
 
 import asyncio
+import os
+import signal
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import redis
 from sqlalchemy import select
 
@@ -93,3 +97,19 @@ def test_pages_of_a_killed_process_move_through_nginx_to_the_other_and_lose_noth
     assert staying.counts_heard[-1] == 7 and len(staying.connected_at) == 1
     acked = {cid: idea for page in [*pages, staying] for cid, idea in page.acked.items()}
     assert len(acked) == 7 * 8 and acked == in_database
+
+
+def test_a_process_whose_worker_dies_closes_its_port_at_once(tmp_path):
+    # Otherwise gunicorn keeps the port open and answers only when a new worker has booted,
+    # seconds later, and nginx waits for that instead of going to another process.
+    server = AppServer(tmp_path, f"sqlite:///{tmp_path / 'one.db'}")
+    server.start()
+    try:
+        (worker,) = server.workers()
+        os.kill(worker, signal.SIGKILL)
+        status = server.process.wait(timeout=2)
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", server.port), timeout=1)
+    finally:
+        server.stop()
+    assert status != 0  # systemd and `make run-scaled` start it again
