@@ -13,11 +13,12 @@ import time
 from collections.abc import Collection, Iterable, Sequence
 
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from brainstorm.extensions import db, socketio
 from brainstorm.realtime.models import EVERYONE, SessionCounter, SessionEvent
+from brainstorm.timeutil import utcnow
 
 BATCH = "batch"
 # A burst of 300 phones arrives within a second: 100 ms keeps a page live to the eye and turns
@@ -50,9 +51,9 @@ def _take_seqs(session_id: int, count: int) -> int:
     """Atomically take `count` seqs in one statement; returns the last (an upsert, so
     concurrent writers never share one)."""
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
-        insert(SessionCounter)
+        upsert(SessionCounter)
         .values(session_id=session_id, last_seq=count)
         .on_conflict_do_update(
             index_elements=[SessionCounter.session_id],
@@ -71,6 +72,7 @@ def log_events(
     if not entries:
         return []
     first = _take_seqs(session_id, len(entries)) - len(entries) + 1
+    now = utcnow()
     events = [
         SessionEvent(
             session_id=session_id,
@@ -79,10 +81,15 @@ def log_events(
             payload=payload,
             audience=audience,
             actor=actor,
+            created_at=now,
         )
         for number, (name, payload, audience) in enumerate(entries)
     ]
-    db.session.add_all(events)
+    # One INSERT for all of them, outside the unit of work: the log is written once and never
+    # changed, so the objects need no tracking (they only carry what is broadcast).
+    columns = ("session_id", "seq", "name", "payload", "audience", "actor", "created_at")
+    rows = [{column: getattr(event, column) for column in columns} for event in events]
+    db.session.execute(insert(SessionEvent), rows)
     return events
 
 

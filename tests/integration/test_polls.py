@@ -267,7 +267,7 @@ def test_hidden_results_show_only_a_count_until_revealed(live):
         "question_id": question.id,
         "hidden": True,
         "respondents": 1,
-        **{k: seen[k] for k in ("seq", "sent_at")},
+        **{k: seen[k] for k in ("seq", "sent_at", "prev")},
     }
     assert any("options" in e for e in received(console, "poll_results"))  # the facilitator sees
     console.emit("poll_state", {"question_id": question.id, "state": "closed"}, callback=True)
