@@ -1,6 +1,7 @@
 """The event's synthesis in Chromium: four regional sessions of eight themes each (real
 vraagstukken from the development set), a staff member confirms a proposed merge and downloads
-the event's report as DOCX, which names the merged theme's sessions."""
+the event's report as DOCX, which names the merged theme's sessions; axe finds nothing
+serious on the page."""
 
 import io
 import json
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from brainstorm import create_app
 from tests.e2e.conftest import Server
+from tests.e2e.test_accessibility import assert_accessible
 from tests.e2e.test_session_browser import log_in
 
 VRAAGSTUKKEN = (
@@ -120,6 +122,7 @@ def test_confirm_a_proposed_merge_and_download_the_docx(regions_server, new_page
     expect(merged).to_have_count(1)
     expect(merged).to_contain_text(titles[1])
     expect(page.get_by_role("heading", name="Samengevoegde thema's")).to_contain_text("(1)")
+    assert_accessible(page, "synthesis")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Word (DOCX)").click()
     download = download_info.value
