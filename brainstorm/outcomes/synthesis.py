@@ -10,6 +10,7 @@ What the team decided is stored; the themes themselves stay in their sessions, u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -223,16 +224,29 @@ def _proposals(
 
 def _similar(themes: list[SessionTheme]) -> list[tuple[int, int, float]]:
     """Pairs of themes of different sessions at least MERGE_SIMILARITY alike."""
-    texts = {
-        str(t.id): [t.title, *([t.cluster.question] if t.cluster.question else [])]
-        + [i.text for i in t.ideas]
+    texts = tuple(
+        (
+            str(t.id),
+            (
+                t.title,
+                *([t.cluster.question] if t.cluster.question else []),
+                *(i.text for i in t.ideas),
+            ),
+        )
         for t in themes
-    }
+    )
     session = {str(t.id): t.session.id for t in themes}
     if len(set(session.values())) < 2:
         return []
-    pairs = run_blocking(similar_groups, texts, MERGE_SIMILARITY)
+    pairs = run_blocking(_alike, texts)
     return [(int(a), int(b), score) for a, b, score in pairs if session[a] != session[b]]
+
+
+@lru_cache(maxsize=16)
+def _alike(texts: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str, float], ...]:
+    """The engine's features cost most of a second for 4 × 8 themes; the page is opened again
+    after every decision, with the same themes, so the pairs are kept per what they hold."""
+    return tuple(similar_groups(dict(texts), MERGE_SIMILARITY))
 
 
 # --- the team's decisions -------------------------------------------------------------------
