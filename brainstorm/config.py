@@ -35,6 +35,8 @@ class Defaults:
     # every RATELIMIT_STORAGE_RETRY seconds) and counts again once it answers.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_RETRY = 5.0
+    # A Redis machine gone without a word must cost a request a second, not a TCP timeout.
+    RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {"socket_connect_timeout": 1, "socket_timeout": 1}
     IDEA_MAX_LENGTH = 500
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # a request body (a session export to import)
     SOCKET_TOKEN_MAX_AGE = 24 * 3600

@@ -67,7 +67,11 @@ class BrainstormSocketIO(SocketIO):
         queue = kwargs.get("message_queue") or ""
         if queue.startswith(("redis://", "rediss://")) and "client_manager" not in kwargs:
             channel = kwargs.pop("channel", "flask-socketio")
-            kwargs["client_manager"] = RedisQueue(queue, channel=channel, write_only=app is None)
+            # A connect timeout, not a read timeout: listening waits on the socket for long.
+            options = {"socket_connect_timeout": 1, "socket_keepalive": True}
+            kwargs["client_manager"] = RedisQueue(
+                queue, channel=channel, write_only=app is None, redis_options=options
+            )
         super().init_app(app, **kwargs)
 
 
