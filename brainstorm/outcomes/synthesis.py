@@ -164,7 +164,9 @@ def build_synthesis(event: Event, *, propose: bool = True) -> Synthesis:
     for row in _rows(event):
         members = [by_id[m.cluster_id] for m in row.members if m.cluster_id in by_id]
         members.sort(key=themes.index)
-        if members:
+        # A session's theme deleted since (a reset, a facilitator's delete) leaves its partner
+        # on its own: a merge of one is no merge.
+        if len(members) > 1:
             grouped.append(EventTheme(members, row))
             inside.update(dict.fromkeys((m.id for m in members), grouped[-1]))
     apart = _apart(event)

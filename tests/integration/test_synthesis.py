@@ -266,3 +266,39 @@ def test_the_outcome_page_shows_what_several_sessions_raised(three, login):
     werkdruk = theme_id("Werkdruk")
     assert f'uitkomst/thema/{werkdruk}#thema-{werkdruk}">Regio Noord: Werkdruk</a>' in shared
     assert "Regio Zuid: Tijd voor begeleiding</a>" in shared
+
+
+def test_a_theme_deleted_in_its_session_leaves_its_partner_on_its_own(three, login):
+    event, facilitator = three
+    client = login(facilitator)
+    werkdruk, tijd = theme_id("Werkdruk"), theme_id("Tijd voor begeleiding")
+    act(client, event, action="merge", themes=[werkdruk, tijd])
+    db.session.delete(db.session.get(Cluster, tijd))  # the facilitator of Regio Zuid deletes it
+    db.session.commit()
+    page = client.get(f"/events/{event.id}/synthese").get_data(as_text=True)
+    assert "Nog niets samengevoegd" in page
+    markdown = client.get(f"/events/{event.id}/synthese/rapport.md").get_data(as_text=True)
+    assert "Werkdruk (Regio Noord)" in markdown
+    assert "Samengevoegd uit" not in markdown
+
+
+def test_an_audience_version_holds_the_themes_meant_for_it(three, login):
+    event, facilitator = three
+    for title, audiences in (("Werkdruk", ["ocw"]), ("Tijd voor begeleiding", ["ocw"])):
+        db.session.get(Cluster, theme_id(title)).audiences = audiences
+    db.session.get(Cluster, theme_id("Bekostiging")).audiences = ["sectorraden"]
+    db.session.commit()
+    client = login(facilitator)
+    act(
+        client,
+        event,
+        action="merge",
+        themes=[theme_id("Werkdruk"), theme_id("Tijd voor begeleiding")],
+    )
+    markdown = client.get(f"/events/{event.id}/synthese/rapport.md?audience=ocw").get_data(
+        as_text=True
+    )
+    assert "### 1. Werkdruk" in markdown  # merged, for OCW in both sessions
+    assert "Bekostiging" not in markdown  # only for the sectorraden
+    assert "Digitalisering (Regio West)" in markdown  # for everyone
+    assert "ministerie" in markdown.lower()
