@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from datetime import UTC
@@ -25,11 +26,26 @@ TYPESET = Path(__file__).with_name("typeset.py")
 # (Debian's fonts-dejavu-core, installed by the Makefile); without it Typst's own fonts serve.
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 SHORT_CHARS = 1800
+LONG_WORD, WRAP_CHARS, ZWSP = 40, 20, "\u200b"
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
+
+
+def _wrappable(text: str) -> str:
+    """Typst does not break inside a word, so a long one (a link pasted into a vraagstuk)
+    would run off the page: it gets an invisible break opportunity every WRAP_CHARS."""
+    if len(text) < LONG_WORD:
+        return text
+    return _LONG_WORD.sub(
+        lambda word: ZWSP.join(
+            word[0][i : i + WRAP_CHARS] for i in range(0, len(word[0]), WRAP_CHARS)
+        ),
+        text,
+    )
 
 
 def _idea(idea: ReportIdea) -> dict:
     return {
-        "text": idea.text,
+        "text": _wrappable(idea.text),
         "group": idea.group,
         "poll": idea.source == "poll",
         "votes": wording.votes(idea.votes) if idea.votes else "",
@@ -53,7 +69,7 @@ def _question(question) -> dict:
         "table": rows,
         "numeric": list(wording.numeric_columns(rows)) if rows else [],
         "summary": wording.poll_summary(question) if question.respondents else "",
-        "open": wording.open_answers(question) if question.respondents else [],
+        "open": [_wrappable(line) for line in wording.open_answers(question)],
         "bars_label": label,
         "bars": [list(item) for item in items],
     }
@@ -91,9 +107,9 @@ def report_data(report: AdviceReport) -> dict:
             {
                 "heading": f"{number}. {cluster.title}",
                 "meta": wording.cluster_meta(cluster),
-                "summary": cluster.summary,
-                "question": cluster.question,
-                "recommendation": cluster.recommendation,
+                "summary": _wrappable(cluster.summary),
+                "question": _wrappable(cluster.question),
+                "recommendation": _wrappable(cluster.recommendation),
                 "for_whom": cluster.for_whom if report.audience == "alles" else None,
                 "ideas": [_idea(idea) for idea in cluster.ideas],
                 "whole": _short(cluster),
@@ -101,17 +117,18 @@ def report_data(report: AdviceReport) -> dict:
             for number, cluster in enumerate(report.clusters, start=1)
         ],
         "unclustered": [
-            {"text": idea.text, "notes": wording.idea_notes(idea)} for idea in report.unclustered
+            {"text": _wrappable(idea.text), "notes": wording.idea_notes(idea)}
+            for idea in report.unclustered
         ],
         "polls": [
             {"title": poll.title, "questions": [_question(q) for q in poll.questions]}
             for poll in report.polls
         ],
         "raw": [
-            {"text": idea.text, "notes": notes}
+            {"text": _wrappable(idea.text), "notes": notes}
             for idea, notes in zip(report.raw_input, raw_notes, strict=True)
         ],
-        "audit": wording.audit_table(report),
+        "audit": [[_wrappable(cell) for cell in row] for row in wording.audit_table(report)],
         "words": {
             "introduction": wording.INTRODUCTION,
             "participation": wording.PARTICIPATION,

@@ -277,6 +277,21 @@ def test_pdf_holds_a_short_theme_with_the_longest_deepening_whole(shaped, tmp_pa
     assert "Werkdruk van werkplekbegeleiders" in text  # its vraagstukken after it
 
 
+def test_pdf_wraps_a_long_link_instead_of_running_off_the_page(shaped, tmp_path):
+    from brainstorm.sessions import board
+    from brainstorm.sessions.models import Participant
+
+    bs, staff = shaped
+    author = db.session.scalars(db.select(Participant)).first()
+    link = "https://voorbeeld.nl/" + "StageplekkenInDeRegio" * 8 + "Einde"
+    board.submit_idea(bs, author, f"Zie {link}", str(uuid4()))
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(staff.get(f"/sessions/{bs.id}/report.pdf").data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    joined = "".join(text.replace("\u200b", "").split())  # the break opportunities are invisible
+    assert link in joined  # every character on the page, none beyond its edge
+
+
 def test_pdf_first_page_is_not_blank(shaped, tmp_path):
     bs, staff = shaped
     pdf = tmp_path / "report.pdf"
