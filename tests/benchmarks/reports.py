@@ -10,10 +10,11 @@ largest cluster until there are k), with dots on ideas and clusters, and that ma
 pre-session polls (one question of each type, 60 respondents) made and answered through
 polls.services. The report value is built once (`build_s`); then each renderer of
 reports.views.FORMATS (docx, pdf, xlsx, zip, md, whatever is registered) runs twice in the same
-process: `seconds` the first run (for the DOCX that includes loading matplotlib, for the PDF
-loading Typst's fonts), `seconds_warm` the second, as in a running server after the facilitator
-renamed a theme (a changed report: its contents, headings and vote chart change, nothing comes
-from reports.cache; a chart whose data did not change is the first run's picture), and
+process: `seconds` the first run (for the DOCX that includes loading matplotlib; the PDF is
+typeset in a new child process each time), `seconds_warm` the second, as in a running server
+after the facilitator renamed a theme (a changed report: its contents, headings and vote chart
+change, nothing comes from reports.cache; a chart whose data did not change is the first run's
+picture), and
 `seconds_again` downloading the unchanged report again (the value built anew, the file from
 reports.cache). Next to each wall time the CPU time of the process and its children (the PDF is
 typeset in a child process) (`cpu_s`, `cpu_warm_s`): on a shared machine the wall time also
