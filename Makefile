@@ -77,9 +77,9 @@ define apt-install
 	fi
 endef
 
-# Pango and a font for WeasyPrint (the PDF report); the tests read PDF pages with pdftoppm
-# and start their own PostgreSQL, Redis and nginx (the integration suite runs on both databases).
-PDF_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# The font Typst sets the PDF report in; the tests read PDF pages with pdftoppm and start their
+# own PostgreSQL, Redis and nginx (the integration suite runs on both databases).
+PDF_DEBS  := fonts-dejavu-core
 TEST_DEBS := $(PDF_DEBS) poppler-utils postgresql redis-server nginx faketime libreoffice-writer-nogui
 
 pdf-libs:
