@@ -302,3 +302,16 @@ def test_an_audience_version_holds_the_themes_meant_for_it(three, login):
     assert "Bekostiging" not in markdown  # only for the sectorraden
     assert "Digitalisering (Regio West)" in markdown  # for everyone
     assert "ministerie" in markdown.lower()
+
+
+def test_an_event_without_two_sessions_says_so_and_still_gives_a_report(make_user, login):
+    facilitator = make_user()
+    event = make_event(facilitator, {"Alleen": {"Werkdruk": WERKDRUK}})
+    client = login(facilitator)
+    page = client.get(f"/events/{event.id}/synthese").get_data(as_text=True)
+    assert "dit evenement heeft er nog geen twee" in page
+    assert "Geen open voorstellen" in page
+    markdown = client.get(f"/events/{event.id}/synthese/rapport.md").get_data(as_text=True)
+    assert "Werkdruk" in markdown and WERKDRUK[0] in markdown
+    empty = make_event(facilitator, {})
+    assert client.get(f"/events/{empty.id}/synthese/rapport.pdf").status_code == 200
