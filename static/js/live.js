@@ -10,7 +10,7 @@ const ACK_TIMEOUT_MS = 10000;
 const SEEN_MAX = 2000; // remembered seqs; older ones fall below the floor
 const GAP_GRACE_MS = 1500; // a missed seq may still come from another server process
 const CATCH_UP_MIN_MS = 5000; // between two catch-up requests of one page
-const QUIET_MS = 60000; // heard nothing this long: ask whether something was missed
+const CHECK_MS = 30000; // between two checks against the log (jittered: 300 phones)
 
 // "nog {n} stemmen" → "nog 3 stemmen". Strings come from the template (Flask-Babel).
 export function t(key, vars = {}) {
@@ -36,7 +36,7 @@ export function connectSession({ token, onEvent, onStatus }) {
   const gaps = new Set(); // `prev` seqs announced but not seen: asked for after a grace
   let asking = false;
   let askTimer = 0;
-  let quietTimer = 0;
+  let checkTimer = 0;
   let lastAsked = -Infinity;
   const jitter = (ms) => ms * (0.5 + Math.random()); // 300 phones must not ask at once
 
@@ -46,7 +46,7 @@ export function connectSession({ token, onEvent, onStatus }) {
   socket.on("connect", () => {
     switching = false;
     onStatus("online");
-    listen();
+    checkLater();
   });
   socket.on("disconnect", () => onStatus(switching ? "connecting" : "offline"));
   socket.on("connect_error", (err) => {
@@ -82,7 +82,6 @@ export function connectSession({ token, onEvent, onStatus }) {
   }
 
   socket.onAny((name, data) => {
-    listen();
     if (name === "batch" && Array.isArray(data?.events)) {
       // Several events for this page's room at once: each keeps its own seq.
       for (const event of data.events) deliver(event.name, event.data);
@@ -98,29 +97,30 @@ export function connectSession({ token, onEvent, onStatus }) {
     }
   });
 
-  // --- catching up by seq: a missed broadcast, or a long silence while the session runs ---
+  // --- catching up by seq: a missed broadcast, or a regular check against the log ---
 
   function askSoon(delay) {
     if (askTimer || asking) return;
     const wait = Math.max(delay, lastAsked + CATCH_UP_MIN_MS - Date.now());
     askTimer = setTimeout(() => {
       askTimer = 0;
-      const missing = [...gaps].filter((seq) => !accounted(seq));
+      const missing = [...gaps].some((seq) => !accounted(seq));
       gaps.clear();
-      // From just below the oldest missed seq: the answer holds everything after it.
-      if (missing.length) catchUp(Math.min(...missing) - 1);
+      // From the floor, not from the missed seq: messages lost before it announced no gap of
+      // their own (a Redis restart drops a run of them; only the next one says so).
+      if (missing) catchUp(floor);
     }, jitter(wait));
   }
 
-  // Heard something: the silence clock starts again.
-  function listen() {
-    clearTimeout(quietTimer);
-    quietTimer = setTimeout(() => {
-      quietTimer = 0;
-      // Silence: was anything sent after the newest seq this page has?
-      if (phase !== "closed" && lastSeq !== null) catchUp(lastSeq);
-      else listen();
-    }, jitter(QUIET_MS));
+  // Every half minute or so, however busy the room: a process that died after its commit but
+  // before its broadcast leaves a hole no later message points at, and only the log knows it.
+  function checkLater() {
+    if (checkTimer) return;
+    checkTimer = setTimeout(() => {
+      checkTimer = 0;
+      if (phase !== "closed" && floor !== null) catchUp(floor);
+      else checkLater();
+    }, jitter(CHECK_MS));
   }
 
   async function catchUp(after) {
@@ -146,10 +146,10 @@ export function connectSession({ token, onEvent, onStatus }) {
         reconnect(); // a screen that may only watch: a reconnect replays what it missed
       }
     } catch {
-      /* no answer in time: the silence clock asks again later */
+      /* no answer in time: the next check asks again */
     } finally {
       asking = false;
-      listen();
+      checkLater();
       if (gaps.size) askSoon(GAP_GRACE_MS);
     }
   }
