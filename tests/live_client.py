@@ -124,7 +124,8 @@ class LiveParticipant:
         if prev <= self.floor or prev in self.seen:
             return
         self.catch_ups += 1
-        after = prev - 1  # the answer holds everything after it, for this page's rooms
+        # From the floor: a run of lost messages announces only its last one.
+        after = self.floor
         try:
             answer = await self.sio.call("catch_up", {"last_seq": after}, timeout=10)
         except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
