@@ -25,6 +25,7 @@ line per format. --keep DIR writes the files.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import resource
@@ -170,6 +171,7 @@ def measure(n: int, k: int, polls_wanted: int, seed: int, keep: Path | None) -> 
             "SLOT_DELAY": 0,
         }
     )
+    gc.freeze()  # as wsgi.py does once the app is loaded
     with app.app_context(), app.test_request_context():
         db.create_all()
         bs = build_session(n, k, polls_wanted, seed)
