@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import icalendar
 import pytest
 from aiosmtpd.controller import Controller
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from brainstorm.events import mails
@@ -103,6 +104,15 @@ def test_registering_sends_a_confirmation_with_a_cancel_link(smtp, soon, app):
     assert message["Subject"] == "Bevestiging van je aanmelding: Brainstormsessie RATO"
     assert f"/aanmelding/{registration.token}" in body(message)
     assert message.get_body(preferencelist=("html",)) is not None  # HTML and plain text
+
+
+def test_someone_who_registered_in_english_gets_the_whole_mail_in_english(smtp, soon, app):
+    event, _bs = soon
+    with force_locale("en"):  # the English registration page
+        reg.register(event, person(1))
+    (message,) = smtp.to("persoon1@school.nl")
+    assert message["Subject"] == "Your registration is confirmed: Brainstormsessie RATO"
+    assert "Cancel your registration here:" in body(message)
 
 
 def test_moving_up_from_the_waiting_list_is_mailed(smtp, soon):

@@ -219,9 +219,10 @@ def test_the_feedback_mail_goes_once_to_each_person_through_smtp(smtp, clustered
 
     client.post(f"/events/{bs.event_id}/uitkomst/terugkoppeling", data={"report": "yes"})
     client.post(f"/events/{bs.event_id}/uitkomst/terugkoppeling", data={"report": "yes"})
+    subjects = {1: "Terugkoppeling: Brainstormsessie RATO", 2: "Feedback: Brainstormsessie RATO"}
     for n in (1, 2):
         (message,) = smtp.to(f"persoon{n}@school.nl")
-        assert message["Subject"] == "Terugkoppeling: Brainstormsessie RATO"
+        assert message["Subject"] == subjects[n]  # each in the language they registered in
         text = message.get_body(preferencelist=("plain",)).get_content()
         assert f"http://localhost/events/{bs.event_id}/uitkomst" in text
         assert "- Zij-instroom" in text and "- Geld" in text
