@@ -1,8 +1,9 @@
 """A participant's page, as static/js/room.js behaves, for tests that drive many of them over
 real websockets: an outbox of ideas not acked yet (resent after every reconnect with the same
-client_id), the last seq it saw (sent on reconnect, so the server replays what it missed), a
-board built from the snapshot and the events (one at a time or in a `batch`), and, as
-static/js/live.js, a `catch_up` request when a message's `prev` is a seq it never saw."""
+client_id), the seq up to which it is complete (sent on reconnect, so the server replays what
+it missed), a board built from the snapshot and the events (one at a time or in a `batch`),
+and, as static/js/live.js, a `catch_up` request when a message's `prev` is a seq it never saw
+and (with `check_every`) at regular times, however busy the room."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ class LiveParticipant:
     """One participant page on an asyncio loop."""
 
     GAP_GRACE = 0.5  # seconds a missed seq may still be on its way before the page asks
+    check_every: float | None = None  # seconds between checks against the log (page: 30)
 
     def __init__(self, url: str, token: str):
         self.url = url
@@ -75,12 +77,22 @@ class LiveParticipant:
 
     async def start(self) -> None:
         """Connect (auth is asked again at every reconnect, with the seq seen so far)."""
+        # The floor, not the highest seq seen: with two processes a higher seq may have come
+        # in while a lower one, committed by a process that then died, was never sent.
         await self.sio.connect(
             self.url,
-            auth=lambda: {"token": self.token, "last_seq": self.seq},
+            auth=lambda: {"token": self.token, "last_seq": self.floor},
             transports=["websocket"],
             wait_timeout=20,
         )
+        if self.check_every:
+            self._checking = asyncio.ensure_future(self._check_regularly())
+
+    async def _check_regularly(self) -> None:
+        while True:
+            await asyncio.sleep(self.check_every)
+            if self.sio.connected and (self._asking is None or self._asking.done()):
+                self._asking = asyncio.ensure_future(self._ask())
 
     async def stop(self, settle: float = 5) -> None:
         """Close the page once it shows the ideas it had acked (up to `settle` seconds): the
@@ -89,6 +101,8 @@ class LiveParticipant:
             if set(self.acked.values()) <= set(self.board) or not self.sio.connected:
                 break
             await asyncio.sleep(0.05)
+        if self.check_every:
+            self._checking.cancel()
         await self.sio.disconnect()
 
     async def _on_connect(self) -> None:
@@ -124,6 +138,9 @@ class LiveParticipant:
         if prev <= self.floor or prev in self.seen:
             return
         self.catch_ups += 1
+        await self._ask()
+
+    async def _ask(self) -> None:
         # From the floor: a run of lost messages announces only its last one.
         after = self.floor
         try:

@@ -1,7 +1,8 @@
-// Shared by the live pages: one Socket.IO connection to a session (token and last seq in `auth`,
-// so a reconnect gets exactly what it missed, or a fresh snapshot), seq dedupe, commands with a
-// timeout, the status line, the server-corrected clock and countdown, and a keyed list renderer
-// that never loses focus or typing when an item changes under the user's hands.
+// Shared by the live pages: one Socket.IO connection to a session (token and the seq it is
+// complete to in `auth`, so a reconnect gets what it missed, or a fresh snapshot), seq dedupe,
+// commands with a timeout, the status line, the server-corrected clock and countdown, and a
+// keyed list renderer that never loses focus or typing when an item changes under the user's
+// hands.
 /* global io */
 
 export const strings = JSON.parse(document.getElementById("live-strings").textContent);
@@ -27,7 +28,7 @@ export function connectSession({ token, onEvent, onStatus }) {
   // Every seq at or below `floor` is already applied (the last snapshot, or a catch-up's
   // `complete_to`). Above it, a seq is applied once; events may arrive out of order (several
   // workers, a message queue), so a late one with a lower seq is still applied when it was not
-  // seen. `lastSeq` (the highest) goes to the server.
+  // seen. On a reconnect the floor goes to the server, which replays what came after it.
   let floor = null;
   let lastSeq = null;
   let phase = null;
@@ -41,7 +42,9 @@ export function connectSession({ token, onEvent, onStatus }) {
   const jitter = (ms) => ms * (0.5 + Math.random()); // 300 phones must not ask at once
 
   let switching = false; // a reconnect this page asked for: not an outage
-  const socket = io({ auth: (cb) => cb({ token, last_seq: lastSeq }) });
+  // The floor, not the highest seq: with several processes a higher seq may be here while a
+  // lower one, committed by a process that died before sending it, never came.
+  const socket = io({ auth: (cb) => cb({ token, last_seq: floor }) });
 
   socket.on("connect", () => {
     switching = false;
@@ -191,7 +194,7 @@ export function connectSession({ token, onEvent, onStatus }) {
   // Connect again, e.g. to follow another breakout group's room. `fresh`: ask for a whole new
   // snapshot instead of what was missed (the board then is exactly what the server shows now).
   function reconnect({ fresh: anew = false } = {}) {
-    if (anew) lastSeq = null;
+    if (anew) floor = null;
     switching = true;
     socket.disconnect();
     socket.connect();
