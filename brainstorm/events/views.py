@@ -4,6 +4,7 @@ from datetime import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -320,7 +321,12 @@ def send_invitations(event_id: int):
         return redirect(url_for("events.registrants", event_id=event.id))
     if failed:
         flash(
-            _("%(n)d mails konden niet worden verstuurd; ze blijven klaarstaan.", n=failed), "error"
+            ngettext(
+                "%(num)d mail kon niet worden verstuurd; hij blijft klaarstaan.",
+                "%(num)d mails konden niet worden verstuurd; ze blijven klaarstaan.",
+                failed,
+            ),
+            "error",
         )
     flash(
         _("%(n)d uitnodigingen klaargezet, %(sent)d mails verstuurd.", n=queued, sent=sent),

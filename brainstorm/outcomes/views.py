@@ -4,6 +4,7 @@ event's synthesis of its sessions with its report."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -162,15 +163,23 @@ def send_feedback(event_id: int):
         return redirect(url_for("outcomes.manage", event_id=event.id))
     if failed:
         flash(
-            _(
-                "%(n)d mails konden niet worden verstuurd; ze blijven klaarstaan. "
+            ngettext(
+                "%(num)d mail kon niet worden verstuurd; hij blijft klaarstaan. "
                 "Op de pagina Aanmeldingen staat waarom.",
-                n=failed,
+                "%(num)d mails konden niet worden verstuurd; ze blijven klaarstaan. "
+                "Op de pagina Aanmeldingen staat waarom.",
+                failed,
             ),
             "error",
         )
     flash(
-        _("%(n)d terugkoppelingen klaargezet, %(sent)d verstuurd.", n=queued, sent=sent), "success"
+        ngettext(
+            "%(num)d terugkoppeling klaargezet, %(sent)d verstuurd.",
+            "%(num)d terugkoppelingen klaargezet, %(sent)d verstuurd.",
+            queued,
+            sent=sent,
+        ),
+        "success",
     )
     return redirect(url_for("outcomes.manage", event_id=event.id))
 
@@ -194,7 +203,14 @@ def carry_forward(session_id: int):
             db.session.rollback()
             flash(error.message, "error")
         else:
-            flash(_("%(n)d thema's overgenomen, vastgezet.", n=len(rows)), "success")
+            flash(
+                ngettext(
+                    "%(num)d thema overgenomen en vastgezet.",
+                    "%(num)d thema's overgenomen en vastgezet.",
+                    len(rows),
+                ),
+                "success",
+            )
             return redirect(url_for("sessions.facilitate", session_id=bs.id))
     return render_template(
         "outcomes/carry.html",

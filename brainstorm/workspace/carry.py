@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -111,7 +112,12 @@ def carry_themes(
             )
         )
         rows.append(row)
-    text = _("%(n)d thema's overgenomen uit “%(session)s”", n=len(rows), session=source.title)
+    text = ngettext(
+        "%(num)d thema overgenomen uit “%(session)s”",
+        "%(num)d thema's overgenomen uit “%(session)s”",
+        len(rows),
+        session=source.title,
+    )
     broadcast(target, [PLENARY], actor, "carry", text)
     return rows
 
