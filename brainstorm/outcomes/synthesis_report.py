@@ -1,8 +1,8 @@
 """The advice report of an event's synthesis: one AdviceReport over all its sessions.
 
-Made from the confirmed synthesis and handed to the report formats as they are (read only):
-each theme of the synthesis is one theme of the report, and each vraagstuk keeps where it came
-from as "<session> · <group>" in the field the formats print as its origin. The rest (polls,
+Made from the confirmed synthesis and handed to the report formats as they are: each theme of
+the synthesis is one theme of the report, and each vraagstuk keeps its session and group,
+which every format prints as its origin ("Regio Noord, groep 2"). The rest (polls,
 participation, the appendix of everything sent and the audit trail) is each session's own
 report put together.
 """
@@ -10,6 +10,7 @@ report put together.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from brainstorm.events import registrations
 from brainstorm.events.models import Event
@@ -31,16 +32,12 @@ from brainstorm.workspace.services import cluster_votes
 TERMS = 6  # a merged theme's key terms, from its sessions' themes in turn
 
 
-def origin(bs: BrainstormSession, group: str = "") -> str:
-    """ "Regio Noord · Groep 2"; just the session's title for its plenary."""
-    return f"{bs.title} · {group}" if group else bs.title
-
-
 def _cite(bs: BrainstormSession, votes: dict[int, int], idea: Idea) -> ReportIdea:
     return ReportIdea(
         idea.text,
         votes=votes.get(idea.id, 0),
-        group=origin(bs, idea.group.name if idea.group else ""),
+        group=idea.group.name if idea.group else "",
+        session=bs.title,
         source=idea.source,
     )
 
@@ -151,5 +148,5 @@ def build_event_report(
 
 
 def _relabel(bs: BrainstormSession, idea: ReportIdea) -> ReportIdea:
-    """A session report's vraagstuk with its session in its origin."""
-    return ReportIdea(idea.text, idea.votes, origin(bs, idea.group), idea.source, idea.status)
+    """A session report's vraagstuk with the session it came from."""
+    return replace(idea, session=bs.title)

@@ -46,7 +46,7 @@ def _wrappable(text: str) -> str:
 def _idea(idea: ReportIdea) -> dict:
     return {
         "text": _wrappable(idea.text),
-        "group": idea.group,
+        "place": wording.place(idea),
         "poll": idea.source == "poll",
         "votes": wording.votes(idea.votes) if idea.votes else "",
     }

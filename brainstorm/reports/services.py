@@ -88,6 +88,7 @@ class ReportIdea:
     group: str = ""  # the breakout group it came from ("" for the plenary)
     source: str = ""  # "poll" when it came from the pre-session poll
     status: str = ""  # in the appendix: "", "verborgen", "samengevoegd", "ingetrokken"
+    session: str = ""  # in an event's report (several sessions): the session it came from
 
 
 @dataclass(frozen=True)

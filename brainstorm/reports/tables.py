@@ -15,16 +15,20 @@ def report_tables(report: AdviceReport) -> dict[str, Rows]:
     clusters = [
         ["Nr.", "Thema", "Stemmen", "Samenvatting", "Onderliggende vraag", "Aanbeveling", "Voor"]
     ]
-    ideas = [["Thema", "Vraagstuk", "Groep", "Bron", "Stemmen"]]
+    cited = [(c.title, idea) for c in report.clusters for idea in c.ideas]
+    cited += [("", idea) for idea in report.unclustered]
+    # An event's report (several sessions) says which session each vraagstuk came from.
+    by_session = any(idea.session for _title, idea in cited)
+    session = ["Sessie"] if by_session else []
+    ideas = [["Thema", "Vraagstuk", *session, "Groep", "Bron", "Stemmen"]]
+    for title, idea in cited:
+        where = [idea.session] if by_session else []
+        ideas.append([title, idea.text, *where, idea.group, idea.source, idea.votes])
     for number, cluster in enumerate(report.clusters, start=1):
         clusters.append(
             [number, cluster.title, cluster.votes, cluster.summary, cluster.question,
              cluster.recommendation, cluster.for_whom]
         )  # fmt: skip
-        for idea in cluster.ideas:
-            ideas.append([cluster.title, idea.text, idea.group, idea.source, idea.votes])
-    for idea in report.unclustered:
-        ideas.append(["", idea.text, idea.group, idea.source, idea.votes])
     votes = [["Thema", "Stemmen"]] + [[c.title, c.votes] for c in report.clusters]
     polls = [["Peiling", "Vraag", "Antwoorden", "Uitkomst"]]
     for poll in report.polls:

@@ -108,23 +108,25 @@ def cluster_meta(cluster) -> str:
     return " · ".join(parts)
 
 
+def place(idea: ReportIdea) -> str:
+    """Where in the event it was raised: "Regio Noord, groep Noord", "Groep 2" ("" for the
+    plenary of a session's own report)."""
+    group = idea.group
+    if group and not group.lower().startswith("groep"):  # not "groep Groep 2"
+        group = f"groep {group}"
+    return ", ".join(note for note in (idea.session, group) if note)
+
+
 def idea_notes(idea: ReportIdea) -> str:
     """Where a vraagstuk came from and how it was received:
     "groep Noord, uit de poll, 3 stemmen"."""
-    notes = [
-        f"groep {idea.group}" if idea.group else "",
-        "uit de poll" if idea.source == "poll" else "",
-        votes(idea.votes) if idea.votes else "",
-    ]
+    notes = [origin(idea), votes(idea.votes) if idea.votes else ""]
     return ", ".join(note for note in notes if note)
 
 
 def origin(idea: ReportIdea) -> str:
     """The appendix's origin column: "groep Noord, uit de poll" ("" for the plenary)."""
-    notes = [
-        f"groep {idea.group}" if idea.group else "",
-        "uit de poll" if idea.source == "poll" else "",
-    ]
+    notes = [place(idea), "uit de poll" if idea.source == "poll" else ""]
     return ", ".join(note for note in notes if note)
 
 

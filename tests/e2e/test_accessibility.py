@@ -478,7 +478,7 @@ def test_breakout_groups(site, console, new_page, where):
         expect(page.locator("#choose-list li")).to_have_count(2)
         assert_accessible(page, "breakouts: choosing a group")
         page.get_by_role("button", name="Kies Zuid").click()
-        expect(page.locator("#group-name")).to_have_text("Je zit in groep Zuid")
+        expect(page.locator("#group-name")).to_have_text("Jouw groep: Zuid")
         # Dimmed for the moment it takes to follow the group's room, then as before.
         expect(page.locator("#ideas")).to_have_attribute("aria-busy", "false")
         expect(page.locator("#status")).to_have_text("Verbonden")

@@ -63,7 +63,7 @@ def test_two_groups_see_only_their_own_ideas_until_they_return(own_server, new_p
         page = pages[name]
         expect(page.locator("#choose-list li")).to_have_count(2)
         page.get_by_role("button", name=f"Kies {group}").click()
-        expect(page.locator("#group-name")).to_have_text(f"Je zit in groep {group}")
+        expect(page.locator("#group-name")).to_have_text(f"Jouw groep: {group}")
         expect(page.locator("#status")).to_have_text("Verbonden")
     # Noord is full now: the last to choose there could not have.
     expect(console.locator("#groups-body tr", has_text="Noord")).to_contain_text("2 van 2")
@@ -140,11 +140,11 @@ def test_a_host_runs_their_groups_phase_and_timer(own_server, new_page):
     console.get_by_label("Aantal groepen").fill("2")
     console.get_by_role("button", name="Groepen maken").click()
     for page in (host, member):
-        expect(page.locator("#group-name")).to_have_text(re.compile(r"^Je zit in groep Groep \d$"))
-    group = host.locator("#group-name").inner_text().removeprefix("Je zit in groep ")
+        expect(page.locator("#group-name")).to_have_text(re.compile(r"^Jouw groep: Groep \d$"))
+    group = host.locator("#group-name").inner_text().removeprefix("Jouw groep: ")
     console.locator("#people-details summary").click()
     console.get_by_label("Groep van Lid").select_option(label=group)
-    expect(member.locator("#group-name")).to_have_text(f"Je zit in groep {group}")
+    expect(member.locator("#group-name")).to_have_text(f"Jouw groep: {group}")
     console.get_by_label(f"Gastheer of -vrouw van {group}").select_option(label="Gastvrouw")
 
     expect(host.locator("#host-box")).to_be_visible()
@@ -186,7 +186,7 @@ def test_split_by_partnership_one_group_each(own_server, new_page):
         ("Bas", "RATO Utrecht"),
         ("Cas", "Partnerschap Noord"),
     ):
-        expect(pages[name].locator("#group-name")).to_have_text(f"Je zit in groep {group}")
+        expect(pages[name].locator("#group-name")).to_have_text(f"Jouw groep: {group}")
     console.locator("#people-details summary").click()
     expect(console.locator("#people li", has_text="Cas")).to_contain_text("Partnerschap Noord")
     for page in (console, *pages.values()):
@@ -209,7 +209,7 @@ def test_a_split_places_who_is_connected_and_someone_back_later_gets_a_group(own
     console.get_by_label("Willekeurig (gelijke groepen)").check()
     console.get_by_label("Aantal groepen").fill("2")
     console.get_by_role("button", name="Groepen maken").click()
-    in_a_group = re.compile(r"^Je zit in groep Groep \d$")
+    in_a_group = re.compile(r"^Jouw groep: Groep \d$")
     for name in ("Anna", "Bram"):
         expect(pages[name].locator("#group-name")).to_have_text(in_a_group)
     members = console.locator('#groups-body td[data-label="Deelnemers"]')
@@ -221,7 +221,7 @@ def test_a_split_places_who_is_connected_and_someone_back_later_gets_a_group(own
     # Chris comes back: placed by the same rule, and the console follows at once.
     pages["Chris"].goto(f"{server['url']}/s/{server['code']}")
     expect(pages["Chris"].locator("#group-name")).to_have_text(in_a_group)
-    group = pages["Chris"].locator("#group-name").inner_text().removeprefix("Je zit in groep ")
+    group = pages["Chris"].locator("#group-name").inner_text().removeprefix("Jouw groep: ")
     expect(console.get_by_label("Groep van Chris").locator("option:checked")).to_have_text(group)
     expect(console.locator("#groups-body tr", has_text=group)).to_contain_text("2")
     expect(console.locator("#presence-count")).to_have_text("3")

@@ -125,3 +125,11 @@ def test_poll_tables_per_question_type():
     text = render_markdown(report(polls=[ReportPoll(1, "Peiling", [scale, ranking])]))
     assert "| Score | Aantal |\n| ---: | ---: |\n| 4 | 2 |" in text
     assert "Gemiddelde 3,67 · mediaan 4" in text
+
+
+def test_each_vraagstuk_says_where_in_the_event_it_was_raised():
+    assert wording.idea_notes(ReportIdea("x", group="Noord", votes=2)) == "groep Noord, 2 stemmen"
+    assert wording.idea_notes(ReportIdea("x", group="Groep 2")) == "Groep 2"  # not "groep Groep"
+    in_event = ReportIdea("x", group="Groep 2", session="Regio Noord", source="poll")
+    assert wording.origin(in_event) == "Regio Noord, Groep 2, uit de poll"
+    assert wording.idea_notes(ReportIdea("x", session="Regio Zuid")) == "Regio Zuid"
