@@ -49,6 +49,9 @@ class Listener:
 def two_processes(postgres, redis_server, tmp_path):
     """Processes A and B on one PostgreSQL database and one Redis; a session with input open,
     its facilitator and two participants (their socket tokens in `tokens`)."""
+    # Every test database numbers its session 1: the head count of another test's session 1,
+    # whose processes have just stopped, would still count here until their heartbeats expire.
+    redis.Redis.from_url(redis_server.url).flushdb()
     url = postgres.create_database()
     _app, tokens = open_session(url, SECRET, ["anna", "bram"])
     env = {"SECRET_KEY": SECRET, "SOCKETIO_MESSAGE_QUEUE": redis_server.url}
