@@ -132,5 +132,5 @@ def test_confirm_a_proposed_merge_and_download_the_docx(regions_server, new_page
     )
     where = [f"{region} (“{title}”)" for region, title in zip(regions, titles, strict=True)]
     assert f"Samengevoegd uit: {where[0]}, {where[1]}." in text
-    assert " · Groep 1)" in text  # each vraagstuk keeps its session and breakout group
+    assert f"({regions[0]}, Groep 1)" in text  # each vraagstuk keeps its session and group
     assert page.errors == []
