@@ -130,8 +130,10 @@ class RedisPresence:
         return result
 
     def _heartbeat(self, process: str, app: Flask) -> None:
-        while self._process == process:
+        while True:
             socketio.sleep(self._every)
+            if self._process != process:
+                return  # closed, or a forked worker beating under its own name
             try:
                 with app.app_context():
                     self.beat()
@@ -164,6 +166,17 @@ class RedisPresence:
     def keep_alive(self) -> None:
         """Start this process's heartbeat if it has not started yet (a console alone counts)."""
         self._me()
+
+    def close(self) -> None:
+        """Stop the heartbeat and take this store's connections out of the count at once."""
+        process, mine = self._process, self._mine
+        self._process, self._mine = "closed", defaultdict(dict)
+        pipe = self._redis.pipeline(transaction=False)
+        for session_id, connections in mine.items():
+            if connections:
+                pipe.hdel(f"{PREFIX}:{session_id}", *(f"{process}:{sid}" for sid in connections))
+        pipe.delete(f"{PREFIX}:process:{process}")
+        self._redis_call(pipe.execute)
 
     def enter(self, session_id: int, sid: str, participant_id: int) -> None:
         """Count a connection of a participant in."""

@@ -358,6 +358,8 @@ def presence_for(request, app):
 
     yield use
     if used:
+        # Its heartbeat would otherwise count these people in every later session of that id.
+        app.extensions["presence"].close()
         redis.Redis.from_url(request.getfixturevalue("redis_server").url).delete(*used)
 
 
