@@ -1,7 +1,9 @@
-"""Keep CPU-bound work (scikit-learn, report rendering) off the gevent event loop."""
+"""Keep CPU-bound work (scikit-learn, report rendering) off the gevent event loop, run work
+later, and gather work that arrives together into one go."""
 
 import contextvars
-from collections.abc import Callable, Hashable
+import threading
+from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 from flask import current_app
@@ -9,6 +11,7 @@ from flask import current_app
 from brainstorm.extensions import socketio
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _gevent_active() -> bool:
@@ -61,3 +64,70 @@ def run_later_once(key: Hashable, delay: float, fn: Callable[[], object]) -> Non
         fn()
 
     run_later(delay, once)
+
+
+class _Waiting:
+    """One caller's item, waiting for its result from the gathered run."""
+
+    def __init__(self, item: object):
+        self.item = item
+        self.done = threading.Event()  # a gevent Event under the gevent worker (monkey-patched)
+        self.result: object = None
+        self.error: BaseException | None = None
+
+
+def together(key: Hashable, item: T, fn: Callable[[Sequence[T]], Sequence[R]]) -> R | None:
+    """fn([item])[0], but items with the same key that arrive meanwhile go into the same call
+    (a group commit): a burst costs one transaction instead of one each.
+
+    fn runs in a background task with the app's context and returns one result per item, in
+    order; its exception fails every caller of that run. The first run starts at once (after
+    the loop has let the callers that are ready add theirs), the next one as soon as it ends,
+    with everything that came meanwhile. Per app and process. None when the run was stopped
+    before it gave a result (the worker is shutting down)."""
+    app = current_app._get_current_object()
+    waiting = _Waiting(item)
+    with _together_lock:
+        queues: dict = app.extensions.setdefault("brainstorm.together", {})
+        queue = queues.get(key)
+        if queue is None:
+            queues[key] = [waiting]
+            socketio.start_background_task(_gathered_runs, app, queues, key, fn)
+        else:
+            queue.append(waiting)
+    waiting.done.wait()
+    if waiting.error is not None:
+        raise waiting.error
+    return waiting.result  # type: ignore[return-value]
+
+
+_together_lock = threading.Lock()
+
+
+def _gathered_runs(app, queues: dict, key: Hashable, fn: Callable) -> None:
+    batch: list[_Waiting] = []
+    try:
+        while True:
+            socketio.sleep(0)  # let the callers that are ready add their items first
+            with _together_lock:
+                batch = queues[key]
+                if not batch:
+                    del queues[key]
+                    return
+                queues[key] = []
+            try:
+                with app.app_context():
+                    results = fn([waiting.item for waiting in batch])
+                for waiting, result in zip(batch, results, strict=True):
+                    waiting.result = result
+            except Exception as error:
+                for waiting in batch:
+                    waiting.error = error
+            for waiting in batch:
+                waiting.done.set()
+    except BaseException:  # stopped (GreenletExit): nobody may wait forever
+        with _together_lock:
+            left = batch + queues.pop(key, [])
+        for waiting in left:
+            waiting.done.set()
+        raise

@@ -69,6 +69,13 @@ def log_events(
 ) -> list[SessionEvent]:
     """Log several (name, payload, audience) in the caller's transaction, with one statement
     for their seqs; emit them after the commit."""
+    return log_events_by(session_id, [(*entry, actor) for entry in entries])
+
+
+def log_events_by(
+    session_id: int, entries: Sequence[tuple[str, dict, str, str]]
+) -> list[SessionEvent]:
+    """log_events for entries of several actors: (name, payload, audience, actor)."""
     if not entries:
         return []
     first = _take_seqs(session_id, len(entries)) - len(entries) + 1
@@ -83,7 +90,7 @@ def log_events(
             actor=actor,
             created_at=now,
         )
-        for number, (name, payload, audience) in enumerate(entries)
+        for number, (name, payload, audience, actor) in enumerate(entries)
     ]
     # One INSERT for all of them, outside the unit of work: the log is written once and never
     # changed, so the objects need no tracking (they only carry what is broadcast).

@@ -8,7 +8,8 @@ them; the workspace hears of new ideas on the board through sessions.signals.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -19,8 +20,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
-from brainstorm.background import run_later_once
-from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
+from brainstorm.background import run_later_once, together
+from brainstorm.errors import InputError, LimitReached, NotAllowed, NotFound, PhaseClosed
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
 from brainstorm.realtime.models import EVERYONE, FACILITATORS, SessionEvent
@@ -69,13 +70,19 @@ def _log_idea(
     bs: BrainstormSession, idea: Idea, name: str, actor: str, votes: int | None = None
 ) -> list[SessionEvent]:
     """Log an idea change for those who may see it, and its full state for the facilitators."""
+    return realtime.log_events(bs.id, _idea_entries(bs, idea, name, votes), actor=actor)
+
+
+def _idea_entries(
+    bs: BrainstormSession, idea: Idea, name: str, votes: int | None = None
+) -> list[tuple[str, dict, str]]:
     votes = _votes_on(idea) if votes is None else votes
     entries = []
     if not idea.hidden:
         payload = {"idea": idea.to_public(None if votes_hidden(bs) else votes)}
         entries.append((name, payload, _audience(bs, idea)))
     entries.append(("idea_moderated", {"idea": idea.to_facilitator(votes)}, FACILITATORS))
-    return realtime.log_events(bs.id, entries, actor=actor)
+    return entries
 
 
 def _log_removed(
@@ -185,6 +192,111 @@ def submit(
     signals.board_changed.send(bs)
     _count_arrivals(bs, idea.group)
     return idea, left - 1
+
+
+def submit_gathered(
+    bs: BrainstormSession, author: Participant, text: str, client_id: str
+) -> tuple[Idea, int]:
+    """submit, stored in one transaction with the other new ideas that reach this process
+    while the one before is being stored (a burst of a full room: one commit, not 300)."""
+    text = clean_idea_text(text)
+    client_id = parse_client_id(client_id)
+    if not current_app.config.get("GATHER_IDEAS", not current_app.testing):
+        return submit(bs, author, text, client_id)
+    session_id, author_id = bs.id, author.id
+    # The connection goes back to the pool while waiting: 300 callers must not hold 300.
+    db.session.close()
+    store = partial(_store_new_ideas, session_id)
+    stored = together(("ideas", session_id), (author_id, text, client_id), store)
+    if stored is not None:
+        return stored
+    # Not a plain new idea (a resend, input closed, the limit reached, a race): the one at a
+    # time path decides and says why, in this caller's language.
+    bs = db.session.get(BrainstormSession, session_id)
+    author = db.session.get(Participant, author_id)
+    if bs is None or author is None:
+        raise NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie."))
+    return submit(bs, author, text, client_id)
+
+
+def _store_new_ideas(
+    session_id: int, items: Sequence[tuple[int, str, str]]
+) -> list[tuple[Idea, int] | None]:
+    """Store the new ideas among (author_id, text, client_id) in one transaction; None for each
+    that is anything else (it goes the one at a time path)."""
+    bs = db.session.get(BrainstormSession, session_id)
+    if bs is None:
+        return [None] * len(items)
+    authors = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Participant).where(
+                Participant.session_id == session_id,
+                Participant.id.in_({author for author, _t, _c in items}),
+            )
+        )
+    }
+    sent = dict(
+        db.session.execute(
+            select(Idea.participant_id, func.count())
+            .where(
+                Idea.session_id == bs.id,
+                Idea.participant_id.in_(list(authors)),
+                Idea.withdrawn_at.is_(None),
+            )
+            .group_by(Idea.participant_id)
+        ).all()
+    )
+    taken = set(
+        db.session.scalars(
+            select(Idea.client_id).where(
+                Idea.session_id == bs.id, Idea.client_id.in_([c for _a, _t, c in items])
+            )
+        )
+    )
+    results: list[tuple[Idea, int] | None] = []
+    for author_id, text, client_id in items:
+        author = authors.get(author_id)
+        left = bs.idea_limit - sent.get(author_id, 0)
+        group = current_group(bs, author)
+        if (
+            author is None
+            or client_id in taken
+            or left <= 0
+            or phase_of(bs, group) not in INPUT_PHASES
+        ):
+            results.append(None)
+            continue
+        taken.add(client_id)
+        sent[author_id] = sent.get(author_id, 0) + 1
+        idea = Idea(
+            session_id=bs.id,
+            participant_id=author_id,
+            text=text,
+            client_id=client_id,
+            approved=not bs.premoderation,
+            group=group,
+        )
+        db.session.add(idea)
+        results.append((idea, left - 1))
+    new = [result[0] for result in results if result is not None]
+    if not new:
+        return results
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same client_id racing in through another process
+        db.session.rollback()
+        return [None] * len(items)
+    entries = [
+        (*entry, participant_actor(authors[idea.participant_id]))
+        for idea in new
+        for entry in _idea_entries(bs, idea, "idea_added", votes=0)
+    ]
+    _commit_and_emit(realtime.log_events_by(bs.id, entries), keep_loaded=True)
+    signals.board_changed.send(bs)
+    for group in {idea.group for idea in new}:
+        _count_arrivals(bs, group)
+    return results
 
 
 def idea_count(bs: BrainstormSession) -> int:
