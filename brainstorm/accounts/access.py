@@ -37,7 +37,7 @@ from brainstorm.accounts.identity import (
     PARTICIPANT,
     USER,
     current_participant,
-    load_participant,
+    load_member,
     load_session,
 )
 from brainstorm.accounts.models import User
@@ -151,13 +151,12 @@ def socket_actor(identity: dict | None, rules: tuple[str, ...]) -> tuple[Any, An
     rules lets them in; (None, None) otherwise."""
     if not identity:
         return None, None
+    if identity["kind"] == PARTICIPANT:
+        found = "participant" in rules and load_member(identity["actor_id"], identity["session_id"])
+        return found or (None, None)
     bs = load_session(identity["session_id"])
     if bs is None:
         return None, None
-    if identity["kind"] == PARTICIPANT and "participant" in rules:
-        participant = load_participant(identity["actor_id"])
-        if participant and participant.session_id == bs.id:
-            return participant, bs
     if identity["kind"] == USER:
         user = db.session.get(User, identity["actor_id"])
         if user and any(_user_allows(r, user, Scope(bs.event, bs)) for r in rules):

@@ -27,16 +27,21 @@ class Member(Protocol):
 class _Loaders:
     session: Callable[[int], Any] = lambda _id: None
     participant: Callable[[int], Member | None] = lambda _id: None
+    member: Callable[[int, int], tuple[Member, Any] | None] = lambda _id, _session_id: None
 
 
 _loaders = _Loaders()
 
 
 def register_loaders(
-    *, session: Callable[[int], Any], participant: Callable[[int], Member | None]
+    *,
+    session: Callable[[int], Any],
+    participant: Callable[[int], Member | None],
+    member: Callable[[int, int], tuple[Member, Any] | None],
 ) -> None:
-    """Say how a session and a participant are found by id (called by the sessions package)."""
-    _loaders.session, _loaders.participant = session, participant
+    """Say how a session, a participant, and a participant with their session are found by id
+    (called by the sessions package)."""
+    _loaders.session, _loaders.participant, _loaders.member = session, participant, member
 
 
 def load_session(session_id: object) -> Any:
@@ -47,6 +52,11 @@ def load_session(session_id: object) -> Any:
 def load_participant(participant_id: object) -> Member | None:
     """The participant with this id, or None."""
     return _loaders.participant(participant_id)
+
+
+def load_member(participant_id: int, session_id: int) -> tuple[Member, Any] | None:
+    """The participant with this id and their session, if it is the one with session_id."""
+    return _loaders.member(participant_id, session_id)
 
 
 @dataclass(frozen=True)
