@@ -14,6 +14,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from brainstorm.wire import FanOut, install
+
 
 class Base(DeclarativeBase):
     """Declarative base with named constraints, so Alembic can alter them on SQLite too."""
@@ -29,13 +31,14 @@ class Base(DeclarativeBase):
     )
 
 
-class RedisQueue(python_socketio.RedisManager):
+class RedisQueue(python_socketio.RedisManager, FanOut):
     """python-socketio's Redis queue, listening again within a second of Redis's return.
 
     The library waits 1, 2, 4 ... up to 60 s between attempts, and whatever the other processes
     broadcast meanwhile never reaches this process's pages (a Redis away for 24 s left them
     deaf for about 7 s more). Listening costs one connection attempt a second while Redis is
-    away."""
+    away. What comes in from Redis goes to this process's pages as one shared frame (FanOut,
+    after the library's queue classes in the MRO)."""
 
     RETRY = 1.0
 
@@ -60,10 +63,12 @@ class RedisQueue(python_socketio.RedisManager):
 
 
 class BrainstormSocketIO(SocketIO):
-    """Flask-SocketIO, with the Redis queue that listens again quickly (RedisQueue)."""
+    """Flask-SocketIO, broadcasting one shared websocket frame per message (brainstorm.wire),
+    with the Redis queue that listens again quickly (RedisQueue)."""
 
     def init_app(self, app, **kwargs):
-        """As Flask-SocketIO's, choosing RedisQueue for a redis:// message queue."""
+        """As Flask-SocketIO's, choosing RedisQueue for a redis:// message queue and FanOut
+        without one."""
         queue = kwargs.get("message_queue") or ""
         if queue.startswith(("redis://", "rediss://")) and "client_manager" not in kwargs:
             channel = kwargs.pop("channel", "flask-socketio")
@@ -72,7 +77,11 @@ class BrainstormSocketIO(SocketIO):
             kwargs["client_manager"] = RedisQueue(
                 queue, channel=channel, write_only=app is None, redis_options=options
             )
+        elif not queue and "client_manager" not in kwargs:
+            kwargs["client_manager"] = FanOut()
         super().init_app(app, **kwargs)
+        if app is not None:
+            install(self.server.eio)
 
 
 db = SQLAlchemy(model_class=Base)

@@ -29,8 +29,9 @@ its p50/p95/p99 and max, `lost` (deliveries of acknowledged ideas that never arr
 0), `first_p50_ms` (until the first client had it), the ack times and refusals. Then the same
 clients, rate and measurement against the reference, a minimal Node Socket.IO server
 (tests/benchmarks/fanout_node, socket.io pinned; `npm ci` there first when node_modules is
-missing), and a line with `ratio` = our p95 / the reference's p95. The reference runs by
-default only with --processes 1 (it is one Node process).
+missing), and a line with `ratio` = our p95 / the reference's p95, both servers' CPU
+(`server_cpu_pct`, `reference_server_cpu_pct`) and `cpu_ratio` = ours / the reference's.
+The reference runs by default only with --processes 1 (it is one Node process).
 
 Ingest (--acks): N clients listen while --submitters of them fire `submit_idea` with acks as
 fast as they can (each keeping --inflight commands outstanding) for --seconds. One line:
@@ -856,6 +857,7 @@ def run(args) -> list[dict]:
         lines.append(theirs)
         ours_p95, theirs_p95 = line["p95_ms"], theirs["p95_ms"]
         ratio = round(ours_p95 / theirs_p95, 2) if ours_p95 and theirs_p95 else None
+        ours_cpu, theirs_cpu = line["server_cpu_pct"], theirs["server_cpu_pct"]
         summary = {
             "benchmark": "fanout",
             "comparison": "brainstorm/node-socket.io",
@@ -864,6 +866,9 @@ def run(args) -> list[dict]:
             "p95_ms": ours_p95,
             "reference_p95_ms": theirs_p95,
             "ratio": ratio,
+            "server_cpu_pct": ours_cpu,
+            "reference_server_cpu_pct": theirs_cpu,
+            "cpu_ratio": round(ours_cpu / theirs_cpu, 2) if theirs_cpu else None,
         }
         emit(summary)
         lines.append(summary)
