@@ -10,16 +10,14 @@ title, question and vraagstukken, kept with the carried cluster. A slotted idea 
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import JSON, ForeignKey, String, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from brainstorm.accounts.models import User
 from brainstorm.accounts.services import can_facilitate
-from brainstorm.background import run_blocking, run_later_once
+from brainstorm.background import run_blocking
 from brainstorm.clustering import similar_groups
 from brainstorm.errors import InputError
 from brainstorm.extensions import db
@@ -35,6 +33,7 @@ from brainstorm.workspace.services import (
     ordered_clusters,
     places_of,
     scope_ideas,
+    soon_after_board_change,
 )
 
 # An idea joins a carried theme only when at least this alike (cosine of the engine's
@@ -176,14 +175,4 @@ def _nearest(groups: dict[str, list[str]], texts: list[str]) -> list[str | None]
 
 @signals.board_changed.connect
 def _on_board_changed(bs: BrainstormSession, **_extra) -> None:
-    session_id = bs.id
-
-    def slot() -> None:
-        try:
-            session = db.session.get(BrainstormSession, session_id)
-            if session is not None:
-                slot_into_carried(session)
-        except IntegrityError:  # another process (or the engine's slotting) placed them first
-            db.session.rollback()
-
-    run_later_once(("carry", session_id), current_app.config["SLOT_DELAY"], slot)
+    soon_after_board_change(bs, "carry", slot_into_carried)

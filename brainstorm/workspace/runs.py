@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
-from brainstorm.background import run_blocking, run_later_once
+from brainstorm.background import run_blocking
 from brainstorm.clustering import Clustering, Guided, assign, cluster, cluster_guided
 from brainstorm.errors import InputError
 from brainstorm.extensions import db
@@ -40,6 +38,7 @@ from brainstorm.workspace.services import (
     scope_clusters,
     scope_ideas,
     scopes_of,
+    soon_after_board_change,
 )
 
 # --- running the engine ---------------------------------------------------------------------
@@ -240,17 +239,7 @@ def slot_new_ideas(bs: BrainstormSession) -> None:
 
 @signals.board_changed.connect
 def _on_board_changed(bs: BrainstormSession, **_extra) -> None:
-    session_id = bs.id
-
-    def slot() -> None:
-        try:
-            session = db.session.get(BrainstormSession, session_id)
-            if session is not None:
-                slot_new_ideas(session)
-        except IntegrityError:  # another process slotted the same ideas first
-            db.session.rollback()
-
-    run_later_once(("slot", session_id), current_app.config["SLOT_DELAY"], slot)
+    soon_after_board_change(bs, "slot", slot_new_ideas)
 
 
 def _slot(bs: BrainstormSession, clusters: list[Cluster], ideas: list[Idea], *, new: bool) -> bool:

@@ -10,12 +10,15 @@ per audience of its scope (see docs/workspace-protocol.md).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
+from brainstorm.background import run_later_once
 from brainstorm.breakouts.models import BreakoutGroup
 from brainstorm.clustering import reads_as_title, similar_groups, theme_titles
 from brainstorm.errors import InputError, LimitReached, NotFound, PhaseClosed
@@ -616,3 +619,21 @@ def results_of(bs: BrainstormSession, *, staff: bool) -> dict:
         "counts_shown": bool(counts) or not votes_hidden(bs),
         "ranking": {"ideas": top_ideas[:RANKING_SIZE], "themes": top_themes[:RANKING_SIZE]},
     }
+
+
+def soon_after_board_change(
+    bs: BrainstormSession, key: str, step: Callable[[BrainstormSession], object]
+) -> None:
+    """Run step on the session once, SLOT_DELAY after the board changed (many changes, one
+    run); losing a race to another process that placed the same ideas is no error."""
+    session_id = bs.id
+
+    def run() -> None:
+        try:
+            session = db.session.get(BrainstormSession, session_id)
+            if session is not None:
+                step(session)
+        except IntegrityError:
+            db.session.rollback()
+
+    run_later_once((key, session_id), current_app.config["SLOT_DELAY"], run)
