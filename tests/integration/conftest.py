@@ -1,6 +1,13 @@
-"""Every integration test runs twice: on SQLite (the default) and on PostgreSQL (scaled out)."""
+"""Every integration test runs twice: on SQLite (the default) and on PostgreSQL (scaled out);
+mail goes to a real SMTP server on 127.0.0.1 (the `smtp` fixture)."""
+
+import email
+import socket
+from email.message import EmailMessage
+from email.policy import default
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from brainstorm import create_app
 from brainstorm.extensions import db
@@ -40,3 +47,38 @@ def database_url(request, tmp_path):
 def empty_database_url(request, tmp_path):
     """A fresh database of each kind without tables (for the migrations)."""
     yield from _database(request, tmp_path, template=False)
+
+
+class Inbox:
+    """An SMTP handler that keeps every message it is given."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd) the app sends to; .stop() and .start() make an outage."""
+    inbox = Inbox()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
+    servers = []
+
+    def start():
+        servers.append(Controller(inbox, hostname="127.0.0.1", port=port))
+        servers[-1].start()
+
+    inbox.start, inbox.stop = start, lambda: servers[-1].stop()
+    start()
+    yield inbox
+    if servers[-1].loop.is_running():
+        servers[-1].stop()

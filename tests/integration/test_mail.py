@@ -1,18 +1,14 @@
 """Mail over a real SMTP server on 127.0.0.1 (aiosmtpd): confirmations, invitations with the
 personal login link and a calendar file, retries after an outage, and the AVG purge."""
 
-import email
 import re
-import socket
 from datetime import time, timedelta
 from email.message import EmailMessage
-from email.policy import default
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -29,44 +25,6 @@ from brainstorm.timeutil import local_to_utc, local_today, to_local, utcnow
 
 # Invitations, reminders and the purge are due at moments relative to the event.
 pytestmark = pytest.mark.time_sensitive
-
-
-class Inbox:
-    """An SMTP handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    port = _free_port()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
-    servers = []
-
-    def start():
-        servers.append(Controller(inbox, hostname="127.0.0.1", port=port))
-        servers[-1].start()
-
-    inbox.start, inbox.stop = start, lambda: servers[-1].stop()
-    start()
-    yield inbox
-    if servers[-1].loop.is_running():
-        servers[-1].stop()
 
 
 @pytest.fixture

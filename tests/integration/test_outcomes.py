@@ -2,14 +2,10 @@
 the terugkoppeling through the local SMTP server, and a session that starts from an earlier
 session's themes."""
 
-import email
-import socket
 from datetime import time, timedelta
-from email.policy import default
 from uuid import uuid4
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from brainstorm.accounts.models import Role, TeamRole
@@ -158,40 +154,6 @@ def test_a_change_after_publishing_shows_when(clustered, app, login, clock):
 
 
 # --- terugkoppeling -----------------------------------------------------------------------
-
-
-class Inbox:
-    """An SMTP handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-    def to(self, address):
-        return [m for m in self.messages if m["To"] == address]
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
-    servers = []
-
-    def start():
-        servers.append(Controller(inbox, hostname="127.0.0.1", port=port))
-        servers[-1].start()
-
-    inbox.start, inbox.stop = start, lambda: servers[-1].stop()
-    start()
-    yield inbox
-    if servers[-1].loop.is_running():
-        servers[-1].stop()
 
 
 def person(n, **extra):
