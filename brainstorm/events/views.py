@@ -305,6 +305,21 @@ def registrants(event_id: int):
     )
 
 
+def flash_undelivered(failed: int) -> None:
+    """Tell the organiser that some mails wait for the next press, and where to see why."""
+    if failed:
+        flash(
+            ngettext(
+                "%(num)d mail kon niet worden verstuurd; hij blijft klaarstaan. "
+                "Op de pagina Aanmeldingen staat waarom.",
+                "%(num)d mails konden niet worden verstuurd; ze blijven klaarstaan. "
+                "Op de pagina Aanmeldingen staat waarom.",
+                failed,
+            ),
+            "error",
+        )
+
+
 @bp.post("/events/<int:event_id>/invitations")
 @allow("facilitator_of_event")
 def send_invitations(event_id: int):
@@ -319,15 +334,7 @@ def send_invitations(event_id: int):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("events.registrants", event_id=event.id))
-    if failed:
-        flash(
-            ngettext(
-                "%(num)d mail kon niet worden verstuurd; hij blijft klaarstaan.",
-                "%(num)d mails konden niet worden verstuurd; ze blijven klaarstaan.",
-                failed,
-            ),
-            "error",
-        )
+    flash_undelivered(failed)
     flash(
         _("%(n)d uitnodigingen klaargezet, %(sent)d mails verstuurd.", n=queued, sent=sent),
         "success",

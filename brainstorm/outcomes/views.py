@@ -15,6 +15,7 @@ from brainstorm.accounts.services import can_facilitate, can_read_reports
 from brainstorm.background import run_blocking
 from brainstorm.errors import DomainError
 from brainstorm.events.models import Event
+from brainstorm.events.views import flash_undelivered
 from brainstorm.extensions import db
 from brainstorm.outcomes import mails, services, synthesis
 from brainstorm.outcomes.models import Outcome, Visibility
@@ -161,17 +162,7 @@ def send_feedback(event_id: int):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("outcomes.manage", event_id=event.id))
-    if failed:
-        flash(
-            ngettext(
-                "%(num)d mail kon niet worden verstuurd; hij blijft klaarstaan. "
-                "Op de pagina Aanmeldingen staat waarom.",
-                "%(num)d mails konden niet worden verstuurd; ze blijven klaarstaan. "
-                "Op de pagina Aanmeldingen staat waarom.",
-                failed,
-            ),
-            "error",
-        )
+    flash_undelivered(failed)
     flash(
         ngettext(
             "%(num)d terugkoppeling klaargezet, %(sent)d verstuurd.",
