@@ -1,18 +1,23 @@
 """A real server (gunicorn + gevent, as in production) and real Chromium for browser tests."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
+from sqlalchemy import select
 
 from brainstorm import create_app
 from brainstorm.accounts import services as accounts
-from brainstorm.accounts.models import Role
+from brainstorm.accounts.models import Role, User
 from brainstorm.events.services import create_event
+from brainstorm.extensions import db
 from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
+from brainstorm.sessions.models import BrainstormSession
 from brainstorm.timeutil import local_today
 from tests.servers import AppServer
 
@@ -57,6 +62,20 @@ class Server(AppServer):
                 "day": day.isoformat(),
             }
         return self.info
+
+    def app(self, **config):
+        """An app on this server's database, to fill it before the server starts."""
+        database = {"SQLALCHEMY_DATABASE_URI": self.env["DATABASE_URL"], "ASYNC_MODE": "threading"}
+        return create_app({**database, **config})
+
+    @contextmanager
+    def filling(self, **config) -> Iterator[tuple[dict, BrainstormSession, User]]:
+        """prepare(), then an app context on the database with the session and its
+        facilitator, to fill it before the server starts; yields (info, session, user)."""
+        info = self.prepare()
+        with self.app(**config).app_context():
+            bs = db.session.get(BrainstormSession, info["session_id"])
+            yield info, bs, db.session.scalar(select(User).filter_by(email=info["email"]))
 
 
 @pytest.fixture(scope="session")
@@ -119,20 +138,9 @@ def seeded_server(tmp_path):
     import uuid
 
     from brainstorm.demo_data import DEMO_IDEAS
-    from brainstorm.extensions import db
-    from brainstorm.sessions.models import BrainstormSession
 
     server = Server(tmp_path)
-    info = server.prepare()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"],
-            "ASYNC_MODE": "threading",
-            "SLOT_DELAY": 0,
-        }
-    )
-    with app.app_context():
-        bs = db.session.get(BrainstormSession, info["session_id"])
+    with server.filling(SLOT_DELAY=0) as (_info, bs, _user):
         people = [sessions.join_session(bs, f"Deelnemer {n}") for n in range(1, 21)]
         for index, text in enumerate(DEMO_IDEAS):
             board.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
@@ -147,21 +155,10 @@ def poll_server(tmp_path):
     multiple-choice question, and a single-choice one with its results hidden; both still
     drafts, opened by the test) and a public one before the session (a ranking and a scale)
     whose thank-you page shows the results. Their ids are in `info["polls"]`."""
-    from sqlalchemy import select
-
-    from brainstorm.accounts.models import User
-    from brainstorm.extensions import db
     from brainstorm.polls import services as polls
-    from brainstorm.sessions.models import BrainstormSession
 
     server = Server(tmp_path)
-    info = server.prepare()
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"], "ASYNC_MODE": "threading"}
-    )
-    with app.app_context():
-        bs = db.session.get(BrainstormSession, info["session_id"])
-        user = db.session.scalar(select(User).filter_by(email=info["email"]))
+    with server.filling() as (info, bs, user):
         live = polls.create_poll(bs.event, user, "Live in de sessie", "live", session=bs)
         sector = polls.add_question(
             live,

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from brainstorm import create_app
 from brainstorm.timeutil import utcnow
 from tests.e2e.conftest import Server
 from tests.e2e.test_live_browser import join_by_code
@@ -86,9 +85,7 @@ def site(tmp_path_factory):
     """A server with everything to look at: a published event with a programme and an extra
     question, the 60 demo vraagstukken in its session, a live poll in the session and a public
     poll before it (with its results on the thank-you page)."""
-    from sqlalchemy import select
 
-    from brainstorm.accounts.models import User
     from brainstorm.demo_data import DEMO_IDEAS
     from brainstorm.events import registrations
     from brainstorm.events.models import AgendaItem, ExtraQuestion
@@ -96,20 +93,9 @@ def site(tmp_path_factory):
     from brainstorm.polls import services as polls
     from brainstorm.sessions import board
     from brainstorm.sessions import services as sessions
-    from brainstorm.sessions.models import BrainstormSession
 
     server = Server(tmp_path_factory.mktemp("a11y"))
-    info = server.prepare()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"],
-            "ASYNC_MODE": "threading",
-            "MAIL_OUTBOX": str(server.tmp / "outbox"),
-        }
-    )
-    with app.app_context():
-        bs = db.session.get(BrainstormSession, info["session_id"])
-        user = db.session.scalar(select(User).filter_by(email=info["email"]))
+    with server.filling(MAIL_OUTBOX=str(server.tmp / "outbox")) as (info, bs, user):
         event = bs.event
         event.published = True
         event.sectors = ["po", "vo"]

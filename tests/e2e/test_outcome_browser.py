@@ -8,7 +8,6 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from brainstorm import create_app
 from tests.e2e.conftest import Server
 from tests.e2e.test_accessibility import assert_accessible
 from tests.e2e.test_session_browser import log_in
@@ -20,23 +19,15 @@ def outcome_server(tmp_path):
     into themes the facilitator named; the outcome page is still a draft."""
     from sqlalchemy import select
 
-    from brainstorm.accounts.models import User
     from brainstorm.demo_data import DEMO_IDEAS
     from brainstorm.extensions import db
     from brainstorm.sessions import board
     from brainstorm.sessions import services as sessions
-    from brainstorm.sessions.models import BrainstormSession
     from brainstorm.workspace import runs
     from brainstorm.workspace.models import Cluster
 
     server = Server(tmp_path)
-    info = server.prepare()
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"], "ASYNC_MODE": "threading"}
-    )
-    with app.app_context():
-        bs = db.session.get(BrainstormSession, info["session_id"])
-        user = db.session.scalar(select(User).filter_by(email=info["email"]))
+    with server.filling() as (info, bs, user):
         people = [
             sessions.join_session(bs, "", ("po", "vo", "mbo")[n % 3], "RATO Utrecht")
             for n in range(12)

@@ -12,7 +12,6 @@ import docx
 import pytest
 from playwright.sync_api import expect
 
-from brainstorm import create_app
 from tests.e2e.conftest import Server
 from tests.e2e.test_accessibility import assert_accessible
 from tests.e2e.test_session_browser import log_in
@@ -93,10 +92,7 @@ def four_regions(app, email: str) -> int:
 def regions_server(tmp_path):
     server = Server(tmp_path)
     info = server.prepare()
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"], "ASYNC_MODE": "threading"}
-    )
-    info["event_id"] = four_regions(app, info["email"])
+    info["event_id"] = four_regions(server.app(), info["email"])
     server.start()
     yield info
     server.stop()

@@ -7,18 +7,16 @@ import uuid
 
 import pytest
 import socketio
+from flask import current_app
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from brainstorm import create_app
 from brainstorm.accounts.identity import PARTICIPANT, socket_token
-from brainstorm.accounts.models import User
 from brainstorm.events.registrations import RegistrationData, register
 from brainstorm.extensions import db
 from brainstorm.polls import services as polls
 from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
-from brainstorm.sessions.models import BrainstormSession, Phase
+from brainstorm.sessions.models import Phase
 from brainstorm.workspace import corrections, runs
 from brainstorm.workspace import services as workspace
 from tests.e2e.conftest import Server
@@ -43,14 +41,8 @@ LIVE = payload("live")
 def hostile_server(tmp_path):
     """A session whose idea, cluster title, poll answer and registrant carry the payloads."""
     server = Server(tmp_path)
-    info = server.prepare()
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": server.env["DATABASE_URL"], "ASYNC_MODE": "threading",
-         "SLOT_DELAY": 0, "SECRET_KEY": server.env["SECRET_KEY"]}
-    )  # fmt: skip
-    with app.app_context(), app.test_request_context():
-        bs = db.session.get(BrainstormSession, info["session_id"])
-        user = db.session.scalar(select(User).filter_by(email=info["email"]))
+    filling = server.filling(SLOT_DELAY=0, SECRET_KEY=server.env["SECRET_KEY"])
+    with filling as (info, bs, user), current_app.test_request_context():
         people = [sessions.join_session(bs, f"Deelnemer {n}") for n in range(4)]
         texts = [IDEA] + [f"Stageplekken in de regio verdelen, variant {n}" for n in range(8)]
         for number, text in enumerate(texts):
