@@ -25,7 +25,7 @@ from brainstorm.extensions import db
 from brainstorm.outcomes import synthesis
 from brainstorm.outcomes.models import Outcome, Visibility
 from brainstorm.reports.services import AdviceReport, ReportPoll, build_report
-from brainstorm.sessions.models import BrainstormSession, Participant
+from brainstorm.sessions.models import BrainstormSession, Participant, Phase
 from brainstorm.sessions.services import sessions_of, votes_hidden
 from brainstorm.timeutil import utcnow
 from brainstorm.workspace.services import (
@@ -208,9 +208,21 @@ def note_changes(row: Outcome, outcome: EventOutcome) -> None:
 # --- what the page shows ------------------------------------------------------------------
 
 
+def for_readers(bs: BrainstormSession) -> bool:
+    """Whether a session's themes may go on the page: once the room saw them, the report is
+    final or the session is over. Before that they are the facilitator's draft."""
+    return bs.themes_shown or bs.report_final or bs.phase == Phase.CLOSED or bool(bs.archived_at)
+
+
+def drafts_of(event: Event) -> list[BrainstormSession]:
+    """The event's sessions whose themes are still the facilitator's draft (not on the page)."""
+    return [bs for bs in sessions_of(event) if not for_readers(bs) and ordered_clusters(bs)]
+
+
 def build_outcome(event: Event) -> EventOutcome:
-    """The outcome of every session of the event that has themes, in the sessions' order."""
-    sessions = [_session_outcome(bs) for bs in sessions_of(event) if ordered_clusters(bs)]
+    """The outcome of every session of the event whose themes readers may see, in order."""
+    shown = [bs for bs in sessions_of(event) if for_readers(bs)]
+    sessions = [_session_outcome(bs) for bs in shown if ordered_clusters(bs)]
     by_sector: Counter[str] = Counter()
     by_partnership: Counter[str] = Counter()
     named: set[str] = set()

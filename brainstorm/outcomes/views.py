@@ -117,6 +117,7 @@ def manage(event_id: int):
         row=row,
         link=mails.outcome_link(row) if row is not None and row.published else "",
         themes=len(services.build_outcome(event).themes),
+        drafts=[bs.title for bs in services.drafts_of(event)],
         recipients=len(mails.recipients(event)),
         states=states,
         can_facilitate=can_facilitate(current_user, event.id),

@@ -16,7 +16,7 @@ from tests.e2e.test_session_browser import log_in
 @pytest.fixture
 def outcome_server(tmp_path):
     """A session whose 60 demo vraagstukken, sent by people of po, vo and mbo, are clustered
-    into themes the facilitator named; the outcome page is still a draft."""
+    into themes the facilitator named and showed the room; the outcome page is still a draft."""
     from sqlalchemy import select
 
     from brainstorm.demo_data import DEMO_IDEAS
@@ -24,6 +24,7 @@ def outcome_server(tmp_path):
     from brainstorm.sessions import board
     from brainstorm.sessions import services as sessions
     from brainstorm.workspace import runs
+    from brainstorm.workspace import services as workspace
     from brainstorm.workspace.models import Cluster
 
     server = Server(tmp_path)
@@ -40,6 +41,7 @@ def outcome_server(tmp_path):
             row.title = f"Thema {row.label}"[:120]
         rows[0].question = "Wie betaalt de begeleiding structureel?"
         db.session.commit()
+        workspace.show_themes(bs, user, True)  # shown to the room: no longer a draft
         info["event_id"] = bs.event_id
         info["themes"] = [c.title for c in sorted(rows, key=lambda c: c.position)]
     server.start()

@@ -17,6 +17,7 @@ from brainstorm.outcomes.models import Outcome
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import Idea
 from brainstorm.timeutil import local_today, to_local, utcnow
+from brainstorm.workspace import services as workspace
 from brainstorm.workspace.carry import CarriedTheme
 from brainstorm.workspace.models import Cluster, ClusterMember
 
@@ -58,6 +59,7 @@ def clustered(make_user, make_session, join, facilitate):
     zij.recommendation = "Maak begeleiding van zij-instromers structureel."
     zij.audiences = ["ocw"]
     db.session.commit()
+    assert console.emit("show_themes", {"shown": True}, callback=True)["ok"]
     return bs, facilitator
 
 
@@ -81,6 +83,26 @@ def test_a_draft_is_not_found_outside_the_team_and_a_preview_for_it(
     assert preview.status_code == 200
     page = preview.get_data(as_text=True)
     assert "Concept" in page and "Zij-instroom" in page and "Geld" in page
+
+
+def test_themes_still_in_draft_wait_off_the_page(clustered, app, login):
+    bs, facilitator = clustered
+    console = login(facilitator)
+    publish(console, bs.event_id)
+    draft = sessions.create_session(bs.event, "Middagsessie")
+    other = Cluster(session_id=draft.id, key="k1", title="Nog niet voor de zaal")
+    db.session.add(other)
+    db.session.commit()
+
+    page = app.test_client().get(f"/events/{bs.event_id}/uitkomst").get_data(as_text=True)
+    assert "Zij-instroom" in page
+    assert "Nog niet voor de zaal" not in page
+    manage = console.get(f"/events/{bs.event_id}/uitkomst/beheer").get_data(as_text=True)
+    assert "de thema's zijn nog concept: Middagsessie" in manage.replace("&#39;", "'")
+
+    sessions.set_phase(draft, facilitator, "closed")  # the session is over: its themes count
+    page = app.test_client().get(f"/events/{bs.event_id}/uitkomst").get_data(as_text=True)
+    assert "Nog niet voor de zaal" in page
 
 
 def test_only_the_events_facilitator_publishes_and_sends(clustered, app, login, make_user, join):
@@ -277,6 +299,7 @@ def test_two_sessions_of_an_event_filter_by_session_without_javascript(clustered
     client.post(f"/sessions/{afternoon.id}/thema-overnemen", data={"source": earlier.id})
     db.session.get(Cluster, _theme(afternoon, "Geld").id).title = "Geld in de middag"
     db.session.commit()
+    workspace.show_themes(afternoon, facilitator, True)
     publish(client, earlier.event_id)
 
     page = app.test_client().get(f"/events/{earlier.event_id}/uitkomst?sessie={afternoon.id}")

@@ -18,7 +18,7 @@ from brainstorm.events.services import create_event
 from brainstorm.extensions import db
 from brainstorm.outcomes.models import SynthesisApart, SynthesisTheme
 from brainstorm.sessions import services as sessions
-from brainstorm.sessions.models import Idea
+from brainstorm.sessions.models import Idea, Phase
 from brainstorm.timeutil import local_today
 from brainstorm.workspace.models import Cluster, ClusterMember
 
@@ -59,6 +59,7 @@ def make_event(facilitator, spec: dict[str, dict[str, list[str]]], group_of: dic
     groups: dict[tuple[int, str], BreakoutGroup] = {}
     for title, themes in spec.items():
         bs = sessions.create_session(event, title)
+        bs.phase = Phase.CLOSED  # it took place: its themes are the outcome
         for position, (theme, texts) in enumerate(themes.items()):
             cluster = Cluster(session_id=bs.id, key=f"c{position}", title=theme, position=position)
             db.session.add(cluster)
