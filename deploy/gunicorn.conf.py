@@ -15,3 +15,17 @@ def child_exit(server, worker):
     # one leaves: neither is a worker dying.
     if server.LISTENERS and not server.WORKERS:
         raise HaltServer(f"worker {worker.pid} died; leaving the port to the other processes", 1)
+
+
+def worker_exit(server, worker):
+    """A worker leaving on purpose (a deploy, a restart, Ctrl-C) takes its pages out of the
+    shared head count at once; the other processes tell theirs at their next heartbeat. A
+    worker that is killed cannot: its connections expire with its heartbeat key."""
+    app = getattr(worker, "wsgi", None)
+    presence = getattr(app, "extensions", {}).get("presence")
+    close = getattr(presence, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception as error:  # Redis away: the heartbeat key expires all the same
+            server.log.warning("head count not updated on exit: %s", error)

@@ -104,6 +104,34 @@ def test_the_head_count_includes_people_on_both_processes(two_processes):
     assert anna.wait_for("presence", lambda p: p["count"] == 2)["count"] == 2
 
 
+def test_the_people_of_a_process_that_stops_leave_the_head_count_at_once(
+    postgres, redis_server, tmp_path
+):
+    redis.Redis.from_url(redis_server.url).flushdb()
+    url = postgres.create_database()
+    _app, tokens = open_session(url, SECRET, ["anna", "bram"])
+    env = {
+        "SECRET_KEY": SECRET,
+        "SOCKETIO_MESSAGE_QUEUE": redis_server.url,
+        "BRAINSTORM_PRESENCE_HEARTBEAT": "0.5",  # production: 10 s
+        "BRAINSTORM_PRESENCE_PROCESS_TTL": "60",  # a killed process counts this long
+    }
+    a, b = AppServer(tmp_path, url, **env), AppServer(tmp_path, url, **env)
+    try:
+        a.start()
+        b.start()
+        Listener(a.url, tokens["anna"])
+        bram = Listener(b.url, tokens["bram"])
+        bram.wait_for("presence", lambda p: p["count"] == 2)
+        a.stop()  # a restart or deploy: gunicorn stops its worker
+        bram.wait_for("presence", lambda p: p["count"] == 1, timeout=5)
+        bram.client.disconnect()
+    finally:
+        a.stop()
+        b.stop()
+        postgres.drop_database(url)
+
+
 def test_the_connections_of_a_killed_process_stop_counting(app, redis_server):
     store = RedisPresence(redis_server.url)
     store.enter(41, "sid-1", 7)
