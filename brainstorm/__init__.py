@@ -4,7 +4,8 @@ import logging
 import os
 import sqlite3
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, Request, has_request_context, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,6 +33,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie session, not read again for every Socket.IO event of a connection."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """The connection's own session once Flask-SocketIO keeps one, else the cookie's."""
+        # Flask-SocketIO swaps in the copy it keeps in the connection's environ right after
+        # Flask opened the cookie's: verifying and decoding it per event was wasted work.
+        kept = request.environ.get("saved_session")
+        return kept if kept is not None else super().open_session(app, request)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, socket handlers, CLI."""
     app = Flask(
@@ -44,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="../static",
     )
     load_config(app, test_config)
+    app.session_interface = _SessionInterface()
     if app.config["PROXY_COUNT"]:
         # Behind nginx: the client's own address and scheme, so rate limits count people (a
         # school behind one NAT is still one address, hence the generous per-IP limits) and
