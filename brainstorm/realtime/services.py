@@ -24,6 +24,8 @@ BATCH = "batch"
 # A burst of 300 phones arrives within a second: 100 ms keeps a page live to the eye and turns
 # the burst into about ten messages per page.
 DEFAULT_WINDOW = 0.1
+FORGET_AFTER_ROOMS = 10_000
+FORGET_AFTER_SECONDS = 3600.0
 
 
 def audience_room(session_id: int, audience: str) -> str:
@@ -155,6 +157,8 @@ class _Outbox:
             prev = self.prev.get(room)
             self.prev[room] = max(prev or 0, items[-1][0])
             self.sent_at[room] = time.monotonic()
+            if len(self.sent_at) > FORGET_AFTER_ROOMS:
+                self._forget_quiet_rooms()
             if len(items) > 1 and batch:
                 events = [{"name": name, "data": message} for _seq, name, message in items]
                 socketio.emit(BATCH, {"prev": prev, "events": events}, to=room)
@@ -162,6 +166,16 @@ class _Outbox:
             for seq, name, message in items:
                 socketio.emit(name, {**message, "prev": prev}, to=room)
                 prev = seq
+
+    def _forget_quiet_rooms(self) -> None:
+        # A process lives for months of sessions, and every participant has a room: what was
+        # sent to rooms quiet for an hour is forgotten. Their next message carries no `prev`;
+        # their pages still check every half minute.
+        before = time.monotonic() - FORGET_AFTER_SECONDS
+        for room in [room for room, at in self.sent_at.items() if at < before]:
+            if room not in self.scheduled:
+                del self.sent_at[room]
+                self.prev.pop(room, None)
 
     def flush_all(self) -> None:
         with self.lock:

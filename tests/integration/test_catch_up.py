@@ -110,3 +110,27 @@ def test_a_burst_within_the_window_leaves_as_one_batch_in_seq_order(
     ]
     seqs = [e["data"]["seq"] for e in events]
     assert seqs == sorted(seqs) and batch["prev"] == before
+
+
+def test_the_outbox_forgets_rooms_gone_quiet_and_their_pages_still_get_everything(
+    app, make_user, make_session, join, monkeypatch
+):
+    facilitator = make_user()
+    bs = make_session(facilitator)
+    sessions.set_phase(bs, facilitator, Phase.INPUT)
+    alice, bob = join(bs, "Alice"), join(bs, "Bob")
+    submit(bob, "Eerste")
+    (first,) = received(alice, "idea_added")
+    assert first["prev"] is not None
+
+    # A process months old: past the number of rooms it keeps, rooms quiet too long are
+    # forgotten (here: at once).
+    monkeypatch.setattr(realtime, "FORGET_AFTER_ROOMS", 0)
+    monkeypatch.setattr(realtime, "FORGET_AFTER_SECONDS", -1.0)
+    submit(bob, "Tweede")
+    (second,) = received(alice, "idea_added")
+    assert second["idea"]["text"] == "Tweede"
+    assert app.extensions["brainstorm.outbox"].sent_at == {}
+    submit(bob, "Derde")
+    (third,) = received(alice, "idea_added")
+    assert third["prev"] is None  # nothing to check against: the page's regular check covers it
