@@ -26,6 +26,7 @@ BATCH = "batch"
 DEFAULT_WINDOW = 0.1
 FORGET_AFTER_ROOMS = 10_000
 FORGET_AFTER_SECONDS = 3600.0
+FORGET_EVERY = 60.0
 
 
 def audience_room(session_id: int, audience: str) -> str:
@@ -119,6 +120,7 @@ class _Outbox:
         self.scheduled: set[str] = set()
         self.sent_at: dict[str, float] = {}  # room -> when its last message left
         self.prev: dict[str, int] = {}  # room -> the highest seq sent to it
+        self.pruned_at = float("-inf")
 
     def window(self) -> float:
         default = 0.0 if self.app.testing else DEFAULT_WINDOW
@@ -157,7 +159,8 @@ class _Outbox:
             prev = self.prev.get(room)
             self.prev[room] = max(prev or 0, items[-1][0])
             self.sent_at[room] = time.monotonic()
-            if len(self.sent_at) > FORGET_AFTER_ROOMS:
+            now = self.sent_at[room]
+            if len(self.sent_at) > FORGET_AFTER_ROOMS and now > self.pruned_at + FORGET_EVERY:
                 self._forget_quiet_rooms()
             if len(items) > 1 and batch:
                 events = [{"name": name, "data": message} for _seq, name, message in items]
@@ -171,7 +174,8 @@ class _Outbox:
         # A process lives for months of sessions, and every participant has a room: what was
         # sent to rooms quiet for an hour is forgotten. Their next message carries no `prev`;
         # their pages still check every half minute.
-        before = time.monotonic() - FORGET_AFTER_SECONDS
+        self.pruned_at = time.monotonic()  # at most every FORGET_EVERY: it reads every room
+        before = self.pruned_at - FORGET_AFTER_SECONDS
         for room in [room for room, at in self.sent_at.items() if at < before]:
             if room not in self.scheduled:
                 del self.sent_at[room]

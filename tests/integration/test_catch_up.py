@@ -127,6 +127,7 @@ def test_the_outbox_forgets_rooms_gone_quiet_and_their_pages_still_get_everythin
     # forgotten (here: at once).
     monkeypatch.setattr(realtime, "FORGET_AFTER_ROOMS", 0)
     monkeypatch.setattr(realtime, "FORGET_AFTER_SECONDS", -1.0)
+    monkeypatch.setattr(realtime, "FORGET_EVERY", float("-inf"))
     submit(bob, "Tweede")
     (second,) = received(alice, "idea_added")
     assert second["idea"]["text"] == "Tweede"
