@@ -158,8 +158,7 @@ class _Outbox:
                 return
             prev = self.prev.get(room)
             self.prev[room] = max(prev or 0, items[-1][0])
-            self.sent_at[room] = time.monotonic()
-            now = self.sent_at[room]
+            self.sent_at[room] = now = time.monotonic()
             if len(self.sent_at) > FORGET_AFTER_ROOMS and now > self.pruned_at + FORGET_EVERY:
                 self._forget_quiet_rooms()
             if len(items) > 1 and batch:
