@@ -196,13 +196,15 @@ def submit(
 
 def submit_gathered(
     bs: BrainstormSession, author: Participant, text: str, client_id: str
-) -> tuple[Idea, int]:
+) -> tuple[int, int]:
     """submit, stored in one transaction with the other new ideas that reach this process
-    while the one before is being stored (a burst of a full room: one commit, not 300)."""
+    while the one before is being stored (a burst of a full room: one commit, not 300).
+    Returns the idea's id and how many more vraagstukken the author may send."""
     text = clean_idea_text(text)
     client_id = parse_client_id(client_id)
     if not current_app.config.get("GATHER_IDEAS", not current_app.testing):
-        return submit(bs, author, text, client_id)
+        idea, left = submit(bs, author, text, client_id)
+        return idea.id, left
     session_id, author_id = bs.id, author.id
     # The connection goes back to the pool while waiting: 300 callers must not hold 300.
     db.session.close()
@@ -216,12 +218,13 @@ def submit_gathered(
     author = db.session.get(Participant, author_id)
     if bs is None or author is None:
         raise NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie."))
-    return submit(bs, author, text, client_id)
+    idea, left = submit(bs, author, text, client_id)
+    return idea.id, left
 
 
 def _store_new_ideas(
     session_id: int, items: Sequence[tuple[int, str, str]]
-) -> list[tuple[Idea, int] | None]:
+) -> list[tuple[int, int] | None]:
     """Store the new ideas among (author_id, text, client_id) in one transaction; None for each
     that is anything else (it goes the one at a time path)."""
     bs = db.session.get(BrainstormSession, session_id)
@@ -281,12 +284,14 @@ def _store_new_ideas(
         results.append((idea, left - 1))
     new = [result[0] for result in results if result is not None]
     if not new:
-        return results
+        return [None] * len(items)
     try:
         db.session.flush()
     except IntegrityError:  # the same client_id racing in through another process
         db.session.rollback()
         return [None] * len(items)
+    # Ids now: what runs after the commit (slotting) may expire the objects.
+    stored = [None if result is None else (result[0].id, result[1]) for result in results]
     entries = [
         (*entry, participant_actor(authors[idea.participant_id]))
         for idea in new
@@ -296,7 +301,7 @@ def _store_new_ideas(
     signals.board_changed.send(bs)
     for group in {idea.group for idea in new}:
         _count_arrivals(bs, group)
-    return results
+    return stored
 
 
 def idea_count(bs: BrainstormSession) -> int:

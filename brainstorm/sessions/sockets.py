@@ -160,8 +160,8 @@ class SubmitIdea(Payload):
 @allow("participant", payload=SubmitIdea)
 def on_submit_idea(participant: Participant, bs: BrainstormSession, payload: SubmitIdea) -> dict:
     """A participant sends a vraagstuk; the ack carries its id."""
-    idea, left = board.submit_gathered(bs, participant, payload.text, payload.client_id)
-    return {"ok": True, "id": idea.id, "ideas_left": left}
+    idea_id, left = board.submit_gathered(bs, participant, payload.text, payload.client_id)
+    return {"ok": True, "id": idea_id, "ideas_left": left}
 
 
 class OneIdea(Payload):

@@ -16,6 +16,8 @@ from brainstorm.realtime.models import SessionEvent
 from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import BrainstormSession, Idea, Participant, Phase
+from brainstorm.workspace import runs
+from brainstorm.workspace.models import ClusterMember
 
 
 def _at_once(app, calls):
@@ -58,8 +60,7 @@ def _send(session_id: int, person: int, text: str, client_id: str):
     def call():
         bs = db.session.get(BrainstormSession, session_id)
         author = db.session.get(Participant, person)
-        idea, left = board.submit_gathered(bs, author, text, client_id)
-        return idea.id, left
+        return board.submit_gathered(bs, author, text, client_id)
 
     return call
 
@@ -115,6 +116,23 @@ def test_a_burst_is_stored_once_each_within_the_limits(app, burst):
 
 def _author(idea_id: int) -> int:
     return db.session.get(Idea, idea_id).participant_id
+
+
+def test_a_burst_after_clustering_is_slotted_into_the_themes(app, burst):
+    session_id, people, user = burst
+    bs = db.session.get(BrainstormSession, session_id)
+    author = db.session.get(Participant, people[0])
+    for text in ("Werkdruk van mentoren", "Werkdruk in de klas", "Geld voor begeleiding"):
+        board.submit_idea(bs, author, text, str(uuid.uuid4()))
+    runs.run_clustering(bs, user, 2)
+    texts = {people[1]: "Werkdruk van schoolopleiders", people[2]: "Geld voor de opleidingsschool"}
+    calls = [_send(session_id, p, text, str(uuid.uuid4())) for p, text in texts.items()]
+
+    results = _at_once(app, calls)  # slotting (SLOT_DELAY 0 here) commits right after
+
+    assert all(isinstance(r, tuple) for r in results), results
+    placed = set(db.session.scalars(select(ClusterMember.idea_id)))
+    assert {idea_id for idea_id, _left in results} <= placed
 
 
 def test_a_closed_input_refuses_a_gathered_idea_in_the_persons_words(app, burst):
