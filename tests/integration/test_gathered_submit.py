@@ -135,6 +135,19 @@ def test_a_burst_after_clustering_is_slotted_into_the_themes(app, burst):
     assert {idea_id for idea_id, _left in results} <= placed
 
 
+def test_hidden_input_keeps_each_gathered_idea_to_its_author(app, burst):
+    session_id, people, user = burst
+    sessions.set_phase(db.session.get(BrainstormSession, session_id), user, Phase.HIDDEN_INPUT)
+    calls = [_send(session_id, p, f"Alleen voor mij, {p}", str(uuid.uuid4())) for p in people]
+
+    assert all(isinstance(r, tuple) for r in _at_once(app, calls))
+
+    added = db.session.execute(
+        select(SessionEvent.audience, SessionEvent.actor).filter_by(name="idea_added")
+    ).all()
+    assert sorted(added) == sorted((f"participant:{p}", f"participant:{p}") for p in people)
+
+
 def test_a_closed_input_refuses_a_gathered_idea_in_the_persons_words(app, burst):
     session_id, people, user = burst
     sessions.set_phase(db.session.get(BrainstormSession, session_id), user, Phase.VOTING)
