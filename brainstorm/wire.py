@@ -132,10 +132,10 @@ def _link_class(base: type) -> type:
             try:
                 # gevent's send with timeout 0: whatever fits now, never waiting for room.
                 sent = ws.sock.send(data, 0, timeout=0.0)
-            except BlockingIOError:
-                sent = 0
             except OSError:
-                return  # the connection broke: its reader notices and closes the socket
+                # No room (EAGAIN), or worse: the writer takes it and, should the connection
+                # be broken, fails and closes it, as without direct writes.
+                sent = 0
             if sent < len(data):
                 socket.queue.put(_Rest(data[sent:]))
 
