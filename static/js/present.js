@@ -656,6 +656,7 @@ function renderBoard() {
   $("clustering-note").hidden = !busy;
   lobby = count === 0 && !apart && !spot && !hiddenInput && !clustersView && state.phase !== "closed";
   renderLobby(); // before measuring: the lobby moves the join column out of the way
+  fitResult();
 
   if ($("board").hidden) boardPager.stop();
   else fitBoard(shown, marked);
@@ -732,6 +733,18 @@ function renderResult(elsewhere) {
   $("result-themes-list").replaceChildren(rankingList(themes, RESULT_THEMES));
   $("result-ideas-list").replaceChildren(rankingList(ideas, RESULT_IDEAS));
   $("result-none").hidden = voted(themes) || voted(ideas);
+}
+
+// The back of the room sees what fits on the wall, whole: the lowest rows go (a 1366×768
+// projector holds four vraagstukken of two lines). Measured once the lobby has moved.
+function fitResult() {
+  if ($("result-stage").hidden) return;
+  for (const box of [$("result-ideas-list"), $("result-themes-list")]) {
+    const list = box.querySelector(".ranking");
+    while (list && list.children.length > 1 && list.lastElementChild.getBoundingClientRect().bottom > wallBottom()) {
+      list.lastElementChild.remove();
+    }
+  }
 }
 
 function renderLobby() {

@@ -207,3 +207,42 @@ def test_hidden_input_shows_the_count_large_and_it_grows_visibly(own_server, new
     expect(number).to_have_text("3")  # still counts, without moving
     assert number.evaluate("n => getComputedStyle(n).animationName") == "none"
     assert screen.errors == [] and console.errors == [] and phone.errors == []
+
+
+def test_the_result_on_the_wall_shows_only_whole_rows(seeded_server, new_page):
+    """A 1366×768 projector after "Uitslag tonen" with eight voted vraagstukken of two lines:
+    every row shown lies wholly on the screen, and the bars compare (tracks of one length)."""
+    from sqlalchemy import select
+
+    from brainstorm.accounts.models import User
+    from brainstorm.extensions import db
+    from brainstorm.sessions import board
+    from brainstorm.sessions import services as sessions
+    from brainstorm.sessions.models import BrainstormSession, Idea, Phase
+
+    info = seeded_server.info
+    with seeded_server.app().app_context():
+        bs = db.session.get(BrainstormSession, info["session_id"])
+        user = db.session.scalar(select(User).filter_by(email=info["email"]))
+        ideas = db.session.scalars(select(Idea).filter_by(session_id=bs.id)).all()
+        longest = sorted(ideas, key=lambda idea: -len(idea.text))[:8]
+        sessions.set_phase(bs, user, Phase.VOTING)
+        dots = [sessions.join_session(bs, f"Stemmer {n}") for n in range(6)] * 3  # 3 each
+        for rank, idea in enumerate(longest):  # 1, 2 or 3 dots, from different people
+            for _ in range(1 + rank % 3):
+                board.vote(bs, dots.pop(), idea.id)
+        bs.results_shown = True
+        db.session.commit()
+
+    screen = new_page()
+    screen.set_viewport_size({"width": 1366, "height": 768})
+    log_in(screen, info)
+    screen.goto(f"{info['url']}/sessions/{info['session_id']}/present")
+    rows = screen.locator("#result-ideas-list .ranking li")
+    expect(rows.first).to_be_visible()
+    bottoms = rows.evaluate_all("rows => rows.map(row => row.getBoundingClientRect().bottom)")
+    assert len(bottoms) >= 3 and max(bottoms) <= 768, bottoms
+    tracks = screen.locator("#result-stage .ranking-bar").evaluate_all(
+        "bars => bars.map(bar => Math.round(bar.getBoundingClientRect().width))"
+    )
+    assert len(set(tracks)) == 1, tracks
