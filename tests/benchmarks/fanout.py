@@ -5,7 +5,7 @@
                                       [--reference | --no-reference] [--timeout 600] [--keep]
                                       [--light-clients]
     python -m tests.benchmarks.fanout --acks [--clients 500] [--seconds 10] [--submitters 50]
-                                      [--inflight 2] [--processes 1]
+                                      [--inflight 2] [--processes 1] [--no-submitters-apart]
 
 A temporary folder gets a migrated SQLite database with a facilitator, an event and one
 session with input open and the per-person limit at its maximum (100), and N participants
@@ -38,7 +38,10 @@ The reference runs by default only with --processes 1 (it is one Node process).
 Ingest (--acks): N clients listen while --submitters of them fire `submit_idea` with acks as
 fast as they can (each keeping --inflight commands outstanding) for --seconds. One line:
 `acked_per_s`, `stored` (the ideas the database holds afterwards: must equal `acked`),
-refusals, ack times, and `lost` deliveries to the listeners.
+refusals, ack times, and `lost` deliveries to the listeners. The submitters' pages run in a
+client process of their own (a phone does not share its CPU with 250 other pages, whose
+messages would otherwise hold up its acks); --no-submitters-apart puts them among the
+listeners, as before.
 
 Clients and servers share this machine's cores. Every line says how much CPU each side used
 while measuring, in percent of one core (`server_cpu_pct`, `clients_cpu_pct`, and
@@ -69,6 +72,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Collection
 from datetime import date
 from datetime import time as clock
 from pathlib import Path
@@ -699,12 +703,22 @@ class Clients:
     """The parent's side of the client processes."""
 
     def __init__(
-        self, targets: list[tuple[str, str]], count: int, timeout: float, light: bool = False
+        self,
+        targets: list[tuple[str, str]],
+        count: int,
+        timeout: float,
+        light: bool = False,
+        apart: Collection[int] = (),
     ):
         context = multiprocessing.get_context("spawn")
-        self.parts = [targets[k::count] for k in range(count)]
-        # global client number g lives in process g % count at local index g // count
-        self.count = count
+        # Client number g lives in process g % count, or in one more process when it is apart.
+        self.parts: list[list[tuple[str, str]]] = [[] for _ in range(count + bool(apart))]
+        self.where: dict[int, tuple[int, int]] = {}
+        for number, target in enumerate(targets):
+            process = count if number in apart else number % count
+            self.where[number] = (process, len(self.parts[process]))
+            self.parts[process].append(target)
+        count = self.count = len(self.parts)
         self.pipes, self.processes = [], []
         for part in self.parts:
             parent, child = context.Pipe()
@@ -717,7 +731,7 @@ class Clients:
         self.cpu_base = [0.0] * count
 
     def locate(self, number: int) -> tuple[int, int]:
-        return number % self.count, number // self.count
+        return self.where[number]
 
     def receive(self, pipe, deadline: float) -> dict:
         remaining = deadline - time.monotonic()
@@ -778,13 +792,15 @@ def spread(total: int, picks: int) -> list[int]:
     return [i * total // picks for i in range(picks)]
 
 
-def connect_clients(kind: str, urls: list[str], tokens: list[str], args) -> tuple:
+def connect_clients(
+    kind: str, urls: list[str], tokens: list[str], args, apart: Collection[int] = ()
+) -> tuple:
     targets = [(urls[i % len(urls)], token) for i, token in enumerate(tokens)]
     client_procs = args.client_procs or (2 if len(tokens) <= 500 else 4)
     client_procs = max(1, min(client_procs, len(tokens)))
     log(f"{kind}: connecting {len(tokens)} clients from {client_procs} processes")
     started = time.monotonic()
-    clients = Clients(targets, client_procs, args.timeout, light=args.light_clients)
+    clients = Clients(targets, client_procs, args.timeout, args.light_clients, set(apart))
     connected = clients.wait_connected(started + min(args.timeout, 240))
     connect_s = time.monotonic() - started
     log(f"{kind}: {connected['connected']} connected in {connect_s:.1f} s, settling")
@@ -876,9 +892,10 @@ def measure_fanout(kind: str, urls: list[str], pids: list[int], tokens: list[str
 
 
 def measure_ingest(kind: str, urls: list[str], pids: list[int], tokens: list[str], args) -> dict:
-    clients, info = connect_clients(kind, urls, tokens, args)
+    submitters = spread(len(tokens), args.submitters)
+    apart = submitters if args.submitters_apart else ()
+    clients, info = connect_clients(kind, urls, tokens, args, apart)
     try:
-        submitters = spread(len(tokens), args.submitters)
         lanes: list[list[int]] = [[] for _ in range(clients.count)]
         for number in submitters:
             process, local = clients.locate(number)
@@ -915,6 +932,7 @@ def measure_ingest(kind: str, urls: list[str], pids: list[int], tokens: list[str
         "light_clients": args.light_clients,
         "submitters": len(submitters),
         "inflight": args.inflight,
+        "submitters_apart": bool(apart),
         "seconds": round(ended - started, 1),
         "acked": len(acks),
         "acked_per_s": round(len(acks) / (ended - started), 1),
@@ -1011,6 +1029,12 @@ def main() -> None:
     parser.add_argument("--client-procs", type=int, default=0, help="default 2, 4 past 500")
     parser.add_argument("--submitters", type=int, default=None, help="default 5 (50 with --acks)")
     parser.add_argument("--inflight", type=int, default=2, help="--acks: commands per submitter")
+    parser.add_argument(
+        "--submitters-apart",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--acks: the submitters' pages in a client process of their own",
+    )
     parser.add_argument("--acks", action="store_true", help="measure ingest instead of fan-out")
     parser.add_argument("--reference", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--settle-quiet", type=float, default=2.0)
