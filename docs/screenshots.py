@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,19 +17,11 @@ from urllib.request import urlopen
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from the checkout: the tests' helpers
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+
 DOCS = ROOT / "docs"
 VENV = ROOT / ".venv" / "bin"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # As `make run` starts it (Makefile, GUNICORN_ARGS).
 GUNICORN_ARGS = ["-k", "gevent", "-w", "1", "--worker-connections", "4000", "--no-control-socket"]
 SCREEN = {"width": 1366, "height": 768}
@@ -38,13 +29,6 @@ PHONE = {"width": 390, "height": 844}
 # Who votes from a phone, with which sector; each spends a few dots on themes and vraagstukken.
 VOTERS = [("Anouk", "po"), ("Bram", "vo"), ("Fatima", "mbo"), ("Joost", "po"), ("Lotte", "vo")]
 SLOW = 60_000  # clustering on a busy machine
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def environment(folder: Path) -> dict[str, str]:

@@ -18,6 +18,19 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
+# Debian's Chromium, as the browser tests and docs/screenshots.py drive it (never a download).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -19,19 +19,8 @@ from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import BrainstormSession
 from brainstorm.timeutil import local_today
-from tests.servers import AppServer
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, AppServer
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "e2e-wachtwoord-123"
 
 
