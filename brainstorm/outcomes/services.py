@@ -68,7 +68,8 @@ class OutcomeTheme:
     question: str
     recommendation: str
     audiences: list[str]
-    votes: int
+    votes: int  # on the theme and on its vraagstukken together
+    theme_votes: int  # on the theme itself, as the room saw them after "Uitslag tonen"
     ideas: list[OutcomeIdea]
     x: float = 50.0
     y: float = 50.0
@@ -293,6 +294,7 @@ def _session_outcome(bs: BrainstormSession) -> SessionOutcome:
                 recommendation=theme.recommendation,
                 audiences=[str(AUDIENCE_LABELS.get(a, a)) for a in theme.audiences],
                 votes=votes,
+                theme_votes=theme.votes if shown else 0,
                 ideas=sorted(ideas, key=lambda i: -i.votes),
                 **spots.get(row.id, {}),
             )

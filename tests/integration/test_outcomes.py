@@ -14,6 +14,7 @@ from brainstorm.events import registrations as reg
 from brainstorm.events.services import create_event
 from brainstorm.extensions import db
 from brainstorm.outcomes.models import Outcome
+from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import Idea
 from brainstorm.timeutil import local_today, to_local, utcnow
@@ -103,6 +104,22 @@ def test_themes_still_in_draft_wait_off_the_page(clustered, app, login):
     sessions.set_phase(draft, facilitator, "closed")  # the session is over: its themes count
     page = app.test_client().get(f"/events/{bs.event_id}/uitkomst").get_data(as_text=True)
     assert "Nog niet voor de zaal" in page
+
+
+def test_a_themes_votes_say_which_the_room_saw_on_the_theme_itself(clustered, app, login):
+    bs, facilitator = clustered
+    sessions.set_phase(bs, facilitator, "voting")
+    zij = _theme(bs, "Zij-instroom")
+    idea = db.session.scalar(select(ClusterMember.idea_id).filter_by(cluster_id=zij.id))
+    voters = [sessions.join_session(bs, f"Stemmer {n}") for n in range(2)]
+    workspace.vote_cluster(bs, voters[0], zij.id)  # the wall shows "1 stem" for the theme
+    board.vote(bs, voters[0], idea)
+    board.vote(bs, voters[1], idea)
+    sessions.update_settings(bs, facilitator, {"hide_votes": False})
+    publish(login(facilitator), bs.event_id)
+
+    page = app.test_client().get(f"/events/{bs.event_id}/uitkomst").get_data(as_text=True)
+    assert "3 stemmen (1 op het thema zelf)" in page
 
 
 def test_only_the_events_facilitator_publishes_and_sends(clustered, app, login, make_user, join):
