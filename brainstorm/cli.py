@@ -100,8 +100,13 @@ def seed_demo() -> None:
     set_questions(event, user, "* Aan welke deelsessie doe je mee? | Regio Noord; Regio Zuid")
     bs = sessions.create_session(event, DEMO_SESSION_TITLE)
     _demo_polls(event, bs, user)
-    # About 25 people, some sending several vraagstukken, as in a real room.
-    people = [sessions.join_session(bs, "") for _ in range(25)]
+    # About 25 people of the three sectors and a few partnerships, some sending several
+    # vraagstukken, as in a real room (the outcome page filters and counts by them).
+    partnerships = ("RATO Utrecht", "Opleiden in de Regio Noord", "Samen Opleiden Zuid")
+    people = [
+        sessions.join_session(bs, "", ("po", "vo", "mbo")[n % 3], partnerships[n % 4 % 3])
+        for n in range(25)
+    ]
     for index, text in enumerate(DEMO_IDEAS):
         board.submit_idea(bs, people[index % len(people)], text, str(uuid.uuid4()))
     login = f"Demo-login: {DEMO_EMAIL} / {password}   (sessiecode {bs.join_code})"
