@@ -104,6 +104,11 @@ def together(key: Hashable, item: T, fn: Callable[[Sequence[T]], Sequence[R]]) -
 _together_lock = threading.Lock()
 
 
+def gathering(key: Hashable) -> bool:
+    """Whether a run of `together` with this key is under way (or about to start)."""
+    return key in current_app.extensions.get("brainstorm.together", {})
+
+
 def _gathered_runs(app, queues: dict, key: Hashable, fn: Callable) -> None:
     batch: list[_Waiting] = []
     try:

@@ -41,6 +41,9 @@ class Defaults:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # a request body (a session export to import)
     SOCKET_TOKEN_MAX_AGE = 24 * 3600
     REPLAY_LIMIT = 500  # more missed events than this: send one snapshot instead
+    # An idea that arrives within this many seconds of the room's last one is stored together
+    # with whatever else arrives meanwhile (one transaction for a burst); a lone one at once.
+    GATHER_WITHIN = 0.05
     # New ideas are slotted into clusters in batches: with 300 people typing, one broadcast a
     # second instead of one per idea, and the submit ack never waits for the engine.
     SLOT_DELAY = 1.0
@@ -90,6 +93,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "brainstorm.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file has no server to lose the connection to: no "SELECT 1" before every use.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def shared_redis(config: Mapping) -> str:

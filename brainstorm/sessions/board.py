@@ -7,6 +7,7 @@ them; the workspace hears of new ideas on the board through sessions.signals.
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -20,7 +21,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
-from brainstorm.background import run_later_once, together
+from brainstorm.background import gathering, run_later_once, together
 from brainstorm.errors import InputError, LimitReached, NotAllowed, NotFound, PhaseClosed
 from brainstorm.extensions import db
 from brainstorm.realtime import services as realtime
@@ -202,7 +203,7 @@ def submit_gathered(
     Returns the idea's id and how many more vraagstukken the author may send."""
     text = clean_idea_text(text)
     client_id = parse_client_id(client_id)
-    if not current_app.config.get("GATHER_IDEAS", not current_app.testing):
+    if not _gathering(bs.id):
         idea, left = submit(bs, author, text, client_id)
         return idea.id, left
     session_id, author_id = bs.id, author.id
@@ -220,6 +221,19 @@ def submit_gathered(
         raise NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie."))
     idea, left = submit(bs, author, text, client_id)
     return idea.id, left
+
+
+def _gathering(session_id: int) -> bool:
+    """Whether this idea joins a group commit: when the room is busy (another idea came within
+    GATHER_WITHIN seconds, or a group is being stored); a lone idea goes straight through,
+    without the wait for others and the second reading of its author."""
+    if not current_app.config.get("GATHER_IDEAS", not current_app.testing):
+        return False
+    now = time.monotonic()
+    last: dict[int, float] = current_app.extensions.setdefault("brainstorm.idea_arrivals", {})
+    busy = now - last.get(session_id, float("-inf")) < current_app.config["GATHER_WITHIN"]
+    last[session_id] = now
+    return busy or gathering(("ideas", session_id))
 
 
 def _store_new_ideas(

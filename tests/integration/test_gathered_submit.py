@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from brainstorm.background import together
 from brainstorm.errors import LimitReached, PhaseClosed
 from brainstorm.extensions import db
-from brainstorm.realtime.models import SessionEvent
+from brainstorm.realtime.models import EVERYONE, SessionEvent
 from brainstorm.sessions import board
 from brainstorm.sessions import services as sessions
 from brainstorm.sessions.models import BrainstormSession, Idea, Participant, Phase
@@ -45,13 +45,16 @@ def _at_once(app, calls):
 
 @pytest.fixture
 def burst(app, make_user, make_session):
-    """A session with input open, a limit of 3 each and five people; GATHER_IDEAS on."""
-    app.config["GATHER_IDEAS"] = True
+    """A session with input open, a limit of 3 each and five people, in a busy room: one
+    idea came in (from a sixth person), and every next one is gathered (GATHER_WITHIN)."""
+    app.config.update(GATHER_IDEAS=True, GATHER_WITHIN=3600)
     user = make_user()
     bs = make_session(facilitator=user)
     sessions.set_phase(bs, user, Phase.INPUT)
     sessions.update_settings(bs, user, {"idea_limit": 3})
     people = [sessions.join_session(bs, f"Deelnemer {n}").id for n in range(5)]
+    first = sessions.join_session(bs, "Eerste")
+    board.submit_gathered(bs, first, "Het eerste vraagstuk van de zaal", str(uuid.uuid4()))
     db.session.commit()
     return bs.id, people, user
 
@@ -81,11 +84,12 @@ def test_a_burst_is_stored_once_each_within_the_limits(app, burst):
     errors = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(e, LimitReached) for e in errors), errors
     assert len(errors) == 2  # people[0]'s fourth and one of people[1]'s four different ideas
-    stored = db.session.scalars(select(Idea).filter_by(session_id=session_id)).all()
+    ours = Idea.participant_id.in_(people)
+    stored = db.session.scalars(select(Idea).filter_by(session_id=session_id).where(ours)).all()
     assert len(stored) == 15
     assert len({i.client_id for i in stored}) == 15
     per_person = db.session.execute(
-        select(Idea.participant_id, func.count()).group_by(Idea.participant_id)
+        select(Idea.participant_id, func.count()).where(ours).group_by(Idea.participant_id)
     ).all()
     assert sorted(count for _p, count in per_person) == [3] * 5
     # Both sends of the same client_id got the same idea back, stored once (or, had it been
@@ -111,7 +115,7 @@ def test_a_burst_is_stored_once_each_within_the_limits(app, burst):
     added = db.session.scalar(
         select(func.count()).select_from(SessionEvent).filter_by(name="idea_added")
     )
-    assert added == 15
+    assert added == 15 + 1  # and the room's first
 
 
 def _author(idea_id: int) -> int:
@@ -143,7 +147,9 @@ def test_hidden_input_keeps_each_gathered_idea_to_its_author(app, burst):
     assert all(isinstance(r, tuple) for r in _at_once(app, calls))
 
     added = db.session.execute(
-        select(SessionEvent.audience, SessionEvent.actor).filter_by(name="idea_added")
+        select(SessionEvent.audience, SessionEvent.actor)
+        .filter_by(name="idea_added")
+        .where(SessionEvent.audience != EVERYONE)  # the room's first, before hidden input
     ).all()
     assert sorted(added) == sorted((f"participant:{p}", f"participant:{p}") for p in people)
 
@@ -154,7 +160,7 @@ def test_a_closed_input_refuses_a_gathered_idea_in_the_persons_words(app, burst)
     results = _at_once(app, [_send(session_id, p, "Te laat", str(uuid.uuid4())) for p in people])
     assert all(isinstance(r, PhaseClosed) for r in results), results
     assert "invoer is gesloten" in str(results[0])
-    assert db.session.scalar(select(func.count()).select_from(Idea)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Idea)) == 1  # the room's first
 
 
 def _start(app, call):
