@@ -76,6 +76,9 @@ class _Waiting:
         self.error: BaseException | None = None
 
 
+_together_lock = threading.Lock()
+
+
 def together(key: Hashable, item: T, fn: Callable[[Sequence[T]], Sequence[R]]) -> R | None:
     """fn([item])[0], but items with the same key that arrive meanwhile go into the same call
     (a group commit): a burst costs one transaction instead of one each.
@@ -99,9 +102,6 @@ def together(key: Hashable, item: T, fn: Callable[[Sequence[T]], Sequence[R]]) -
     if waiting.error is not None:
         raise waiting.error
     return waiting.result  # type: ignore[return-value]
-
-
-_together_lock = threading.Lock()
 
 
 def gathering(key: Hashable) -> bool:

@@ -203,22 +203,20 @@ def submit_gathered(
     Returns the idea's id and how many more vraagstukken the author may send."""
     text = clean_idea_text(text)
     client_id = parse_client_id(client_id)
-    if not _gathering(bs.id):
-        idea, left = submit(bs, author, text, client_id)
-        return idea.id, left
-    session_id, author_id = bs.id, author.id
-    # The connection goes back to the pool while waiting: 300 callers must not hold 300.
-    db.session.close()
-    store = partial(_store_new_ideas, session_id)
-    stored = together(("ideas", session_id), (author_id, text, client_id), store)
-    if stored is not None:
-        return stored
-    # Not a plain new idea (a resend, input closed, the limit reached, a race): the one at a
-    # time path decides and says why, in this caller's language.
-    bs = db.session.get(BrainstormSession, session_id)
-    author = db.session.get(Participant, author_id)
-    if bs is None or author is None:
-        raise NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie."))
+    if _gathering(bs.id):
+        session_id, author_id = bs.id, author.id
+        # The connection goes back to the pool while waiting: 300 callers must not hold 300.
+        db.session.close()
+        store = partial(_store_new_ideas, session_id)
+        stored = together(("ideas", session_id), (author_id, text, client_id), store)
+        if stored is not None:
+            return stored
+        # Not a plain new idea (a resend, input closed, the limit reached, a race): the one at
+        # a time path decides and says why, in this caller's language.
+        bs = db.session.get(BrainstormSession, session_id)
+        author = db.session.get(Participant, author_id)
+        if bs is None or author is None:
+            raise NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie."))
     idea, left = submit(bs, author, text, client_id)
     return idea.id, left
 
