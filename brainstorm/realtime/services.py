@@ -13,7 +13,7 @@ import time
 from collections.abc import Collection, Iterable, Sequence
 
 from flask import Flask, current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import Executable, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from brainstorm.extensions import db, socketio
@@ -50,21 +50,32 @@ def emit_ephemeral(session_id: int, name: str, payload: dict) -> None:
     socketio.emit(name, payload, to=audience_room(session_id, EVERYONE))
 
 
+def _seq_statement(dialect: object) -> Executable:
+    upsert = postgresql.insert if dialect is postgresql else sqlite.insert
+    counters = SessionCounter.__table__
+    return (
+        upsert(counters)
+        .values(session_id=bindparam("session_id"), last_seq=bindparam("count"))
+        .on_conflict_do_update(
+            index_elements=[counters.c.session_id],
+            set_={"last_seq": counters.c.last_seq + bindparam("count")},
+        )
+        .returning(counters.c.last_seq)
+    )
+
+
+# Built once: building a statement and its cache key cost more than running it (a submit
+# takes seqs and writes the log on every idea).
+_TAKE_SEQS = {"postgresql": _seq_statement(postgresql), "sqlite": _seq_statement(sqlite)}
+_LOG = insert(SessionEvent.__table__)
+_LOG_COLUMNS = ("session_id", "seq", "name", "payload", "audience", "actor", "created_at")
+
+
 def _take_seqs(session_id: int, count: int) -> int:
     """Atomically take `count` seqs in one statement; returns the last (an upsert, so
     concurrent writers never share one)."""
-    dialect = db.session.get_bind().dialect.name
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        upsert(SessionCounter)
-        .values(session_id=session_id, last_seq=count)
-        .on_conflict_do_update(
-            index_elements=[SessionCounter.session_id],
-            set_={"last_seq": SessionCounter.last_seq + count},
-        )
-        .returning(SessionCounter.last_seq)
-    )
-    return db.session.execute(stmt).scalar_one()
+    stmt = _TAKE_SEQS[db.session.get_bind().dialect.name]
+    return db.session.execute(stmt, {"session_id": session_id, "count": count}).scalar_one()
 
 
 def log_events(
@@ -97,9 +108,8 @@ def log_events_by(
     ]
     # One INSERT for all of them, outside the unit of work: the log is written once and never
     # changed, so the objects need no tracking (they only carry what is broadcast).
-    columns = ("session_id", "seq", "name", "payload", "audience", "actor", "created_at")
-    rows = [{column: getattr(event, column) for column in columns} for event in events]
-    db.session.execute(insert(SessionEvent), rows)
+    rows = [{column: getattr(event, column) for column in _LOG_COLUMNS} for event in events]
+    db.session.execute(_LOG, rows)
     return events
 
 

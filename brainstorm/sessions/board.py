@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -17,7 +17,7 @@ from uuid import UUID
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from brainstorm.accounts.models import User
@@ -152,47 +152,30 @@ def submit(
     """submit_idea, and how many more vraagstukken the author may send (for the ack)."""
     text = clean_idea_text(text)
     client_id = parse_client_id(client_id)
-    # A new idea is the common case: a resend is found by its client_id only when something
-    # stops it, so a new one costs no extra SELECT.
-    try:
-        _require_input_open(bs, author)
-        left = ideas_left(bs, author)
-        if left <= 0:
-            raise LimitReached(
-                ngettext(
-                    "Je hebt al %(num)d vraagstuk ingestuurd; meer kan niet in deze sessie.",
-                    "Je hebt al %(num)d vraagstukken ingestuurd; meer kan niet in deze sessie.",
-                    bs.idea_limit,
-                )
+    stored = _store_plain(bs, {author.id: author}, [(author.id, text, client_id)])[0]
+    return stored or _not_stored(bs, author, text, client_id)
+
+
+def _not_stored(
+    bs: BrainstormSession, author: Participant, text: str, client_id: str
+) -> tuple[Idea, int]:
+    """Why an idea was not stored as a new one: a resend gets the stored idea; closed input
+    or the limit reached gets an error in the sender's words."""
+    # Only a refused idea looks for its client_id: a new one costs no extra SELECT.
+    existing = _idea_by_client_id(bs, client_id)
+    if existing is not None:
+        return _resent(existing, author, text), ideas_left(bs, author)
+    _require_input_open(bs, author)
+    if ideas_left(bs, author) <= 0:
+        raise LimitReached(
+            ngettext(
+                "Je hebt al %(num)d vraagstuk ingestuurd; meer kan niet in deze sessie.",
+                "Je hebt al %(num)d vraagstukken ingestuurd; meer kan niet in deze sessie.",
+                bs.idea_limit,
             )
-    except (PhaseClosed, LimitReached):
-        existing = _idea_by_client_id(bs, client_id)  # sent before the input closed
-        if existing is None:
-            raise
-        return _resent(existing, author, text), ideas_left(bs, author)
-    idea = Idea(
-        session_id=bs.id,
-        participant_id=author.id,
-        text=text,
-        client_id=client_id,
-        approved=not bs.premoderation,
-        group=current_group(bs, author),
-    )
-    db.session.add(idea)
-    try:
-        db.session.flush()
-    except IntegrityError:  # a resend, or the same client_id racing in on another connection
-        db.session.rollback()
-        existing = _idea_by_client_id(bs, client_id)
-        if existing is None:
-            raise
-        return _resent(existing, author, text), ideas_left(bs, author)
-    # A new idea has no votes yet; what was just written needs no reading back.
-    events = _log_idea(bs, idea, "idea_added", participant_actor(author), votes=0)
-    _commit_and_emit(events, keep_loaded=True)
-    signals.board_changed.send(bs)
-    _count_arrivals(bs, idea.group)
-    return idea, left - 1
+        )
+    # Its client_id was taken, and the idea that had it is gone since (personal data removed).
+    raise InputError(_("Dit vraagstuk is niet opgeslagen. Stuur het opnieuw."))
 
 
 def submit_gathered(
@@ -203,20 +186,22 @@ def submit_gathered(
     Returns the idea's id and how many more vraagstukken the author may send."""
     text = clean_idea_text(text)
     client_id = parse_client_id(client_id)
-    if _gathering(bs.id):
-        session_id, author_id = bs.id, author.id
-        # The connection goes back to the pool while waiting: 300 callers must not hold 300.
-        db.session.close()
-        store = partial(_store_new_ideas, session_id)
-        stored = together(("ideas", session_id), (author_id, text, client_id), store)
-        if stored is not None:
-            return stored
-        # Not a plain new idea (a resend, input closed, the limit reached, a race): the one at
-        # a time path decides and says why, in this caller's language.
-        bs = db.session.get(BrainstormSession, session_id)
-        author = db.session.get(Participant, author_id)
-        if bs is None or author is None:
-            raise NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie."))
+    if not _gathering(bs.id):
+        idea, left = submit(bs, author, text, client_id)
+        return idea.id, left
+    session_id, author_id = bs.id, author.id
+    # The connection goes back to the pool while waiting: 300 callers must not hold 300.
+    db.session.close()
+    store = partial(_store_new_ideas, session_id)
+    stored = together(("ideas", session_id), (author_id, text, client_id), store)
+    if stored is not None:
+        return stored
+    # Not a plain new idea (a resend, input closed, the limit reached, a race): the one at a
+    # time path decides and says why, in this caller's language.
+    bs = db.session.get(BrainstormSession, session_id)
+    author = db.session.get(Participant, author_id)
+    if bs is None or author is None:
+        raise NotAllowed(_("Je bent niet (meer) aangemeld bij deze sessie."))
     idea, left = submit(bs, author, text, client_id)
     return idea.id, left
 
@@ -237,8 +222,7 @@ def _gathering(session_id: int) -> bool:
 def _store_new_ideas(
     session_id: int, items: Sequence[tuple[int, str, str]]
 ) -> list[tuple[int, int] | None]:
-    """Store the new ideas among (author_id, text, client_id) in one transaction; None for each
-    that is anything else (it goes the one at a time path)."""
+    """_store_plain for a group gathered by id: (idea id, ideas left) or None for each."""
     bs = db.session.get(BrainstormSession, session_id)
     if bs is None:
         return [None] * len(items)
@@ -251,24 +235,52 @@ def _store_new_ideas(
             )
         )
     }
-    sent = dict(
-        db.session.execute(
-            select(Idea.participant_id, func.count())
-            .where(
-                Idea.session_id == bs.id,
-                Idea.participant_id.in_(list(authors)),
-                Idea.withdrawn_at.is_(None),
-            )
-            .group_by(Idea.participant_id)
-        ).all()
+    stored = _store_plain(bs, authors, items)
+    return [None if result is None else (result[0].id, result[1]) for result in stored]
+
+
+_ideas = Idea.__table__
+# Built once, with their cache keys: building a statement costs more than running it.
+_SENT = (
+    select(_ideas.c.participant_id, func.count())
+    .where(
+        _ideas.c.session_id == bindparam("session_id"),
+        _ideas.c.participant_id.in_(bindparam("authors", expanding=True)),
+        _ideas.c.withdrawn_at.is_(None),
     )
-    taken = set(
-        db.session.scalars(
-            select(Idea.client_id).where(
-                Idea.session_id == bs.id, Idea.client_id.in_([c for _a, _t, c in items])
-            )
-        )
-    )
+    .group_by(_ideas.c.participant_id)
+)
+_TAKEN = select(_ideas.c.client_id).where(
+    _ideas.c.session_id == bindparam("session_id"),
+    _ideas.c.client_id.in_(bindparam("client_ids", expanding=True)),
+)
+_INSERT_IDEAS = insert(_ideas).returning(_ideas.c.id, sort_by_parameter_order=True)
+_IDEA_COLUMNS = [column.key for column in _ideas.columns if column.key != "id"]
+
+
+def _sent_by(session_id: int, author_ids: Collection[int]) -> dict[int, int]:
+    """How many vraagstukken (not withdrawn) each of these participants sent."""
+    params = {"session_id": session_id, "authors": list(author_ids)}
+    return dict(db.session.execute(_SENT, params).all())
+
+
+def _store_plain(
+    bs: BrainstormSession,
+    authors: dict[int, Participant],
+    items: Sequence[tuple[int, str, str]],
+) -> list[tuple[Idea, int] | None]:
+    """Store the plain new ideas among (author_id, text, client_id) in one transaction, with
+    one statement each for the counts, the ideas and the log, and tell the room. Each gets
+    (the idea, how many more its author may send), or None when it is anything else: a resend,
+    closed input, the limit reached (the caller finds out which)."""
+    sent = _sent_by(bs.id, authors)
+    # One idea alone needs no look-up: a taken client_id fails its INSERT instead. In a group
+    # that would fail the others with it.
+    taken: set[str] = set()
+    if len(items) > 1:
+        params = {"session_id": bs.id, "client_ids": [c for _a, _t, c in items]}
+        taken.update(db.session.scalars(_TAKEN, params))
+    now = utcnow()
     results: list[tuple[Idea, int] | None] = []
     for author_id, text, client_id in items:
         author = authors.get(author_id)
@@ -284,26 +296,33 @@ def _store_new_ideas(
             continue
         taken.add(client_id)
         sent[author_id] = sent.get(author_id, 0) + 1
+        # Written with one INSERT below, not through the unit of work: nothing reads them back.
         idea = Idea(
             session_id=bs.id,
             participant_id=author_id,
+            author=author,
             text=text,
             client_id=client_id,
+            hidden=False,
             approved=not bs.premoderation,
+            pinned=False,
+            group_id=group.id if group else None,
             group=group,
+            source="",
+            created_at=now,
         )
-        db.session.add(idea)
         results.append((idea, left - 1))
     new = [result[0] for result in results if result is not None]
     if not new:
-        return [None] * len(items)
+        return results
+    rows = [{column: getattr(idea, column) for column in _IDEA_COLUMNS} for idea in new]
     try:
-        db.session.flush()
-    except IntegrityError:  # the same client_id racing in through another process
+        ids = db.session.scalars(_INSERT_IDEAS, rows).all()
+    except IntegrityError:  # a resend, or the same client_id racing in on another connection
         db.session.rollback()
         return [None] * len(items)
-    # Ids now: what runs after the commit (slotting) may expire the objects.
-    stored = [None if result is None else (result[0].id, result[1]) for result in results]
+    for idea, idea_id in zip(new, ids, strict=True):
+        idea.id = idea_id
     entries = [
         (*entry, participant_actor(authors[idea.participant_id]))
         for idea in new
@@ -313,7 +332,7 @@ def _store_new_ideas(
     signals.board_changed.send(bs)
     for group in {idea.group for idea in new}:
         _count_arrivals(bs, group)
-    return stored
+    return results
 
 
 def idea_count(bs: BrainstormSession) -> int:
@@ -363,12 +382,7 @@ def add_ideas_from_elsewhere(
 
 def ideas_left(bs: BrainstormSession, participant: Participant) -> int:
     """How many more vraagstukken this participant may send."""
-    sent = db.session.scalar(
-        select(func.count())
-        .select_from(Idea)
-        .filter_by(session_id=bs.id, participant_id=participant.id, withdrawn_at=None)
-    )
-    return max(0, bs.idea_limit - sent)
+    return max(0, bs.idea_limit - _sent_by(bs.id, [participant.id]).get(participant.id, 0))
 
 
 def _idea_by_client_id(bs: BrainstormSession, client_id: str) -> Idea | None:

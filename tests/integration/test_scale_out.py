@@ -72,7 +72,7 @@ def two_processes(postgres, redis_server, tmp_path):
     postgres.drop_database(url)
 
 
-def test_an_idea_sent_through_one_process_reaches_a_participant_on_the_other(two_processes):
+def test_an_idea_sent_through_one_process_reaches_each_page_on_both_once(two_processes):
     (a, b), connect = two_processes
     anna = connect(a, "anna")
     bram = connect(b, "bram")
@@ -83,6 +83,15 @@ def test_an_idea_sent_through_one_process_reaches_a_participant_on_the_other(two
     assert ack["ok"] is True
     seen = anna.wait_for("idea_added", lambda p: p["idea"]["text"] == text)
     assert seen["idea"]["id"] == ack["id"]
+
+    # Once on each process: the next idea arrives after any second copy of the first would.
+    again = bram.client.call(
+        "submit_idea", {"text": "En de mentoren?", "client_id": str(uuid.uuid4())}
+    )
+    for page in (anna, bram):
+        page.wait_for("idea_added", lambda p: p["idea"]["id"] == again["id"])
+        ideas = [p["idea"]["id"] for name, p in page.events if name == "idea_added"]
+        assert ideas == [ack["id"], again["id"]]
 
 
 def test_a_phase_change_on_one_process_reaches_participants_on_the_other(two_processes):
