@@ -202,6 +202,16 @@ def set_attendance(registration: Registration, attended: bool) -> Registration:
     return registration
 
 
+UNKNOWN = "onbekend"  # the key of the people who gave no sector or partnership
+
+
+def ranked(counts: Counter[str]) -> dict[str, int]:
+    """Counts most first, and those who gave none (UNKNOWN) last: a table of who took part
+    should lead with what is known."""
+    order = sorted(counts.items(), key=lambda item: (item[0] == UNKNOWN, -item[1]))
+    return dict(order)
+
+
 def counts(event: Event) -> dict:
     """Registered people per sector and per partnership (counts only: used by the report)."""
     people = registrants(event, status=RegistrationStatus.REGISTERED)
@@ -209,8 +219,8 @@ def counts(event: Event) -> dict:
         "registered": len(people),
         "waiting": len(registrants(event, status=RegistrationStatus.WAITING)),
         "attended": sum(p.attended for p in people),
-        "sector": dict(Counter(p.sector or "onbekend" for p in people).most_common()),
-        "partnership": dict(Counter(p.partnership or "onbekend" for p in people).most_common()),
+        "sector": ranked(Counter(p.sector or UNKNOWN for p in people)),
+        "partnership": ranked(Counter(p.partnership or UNKNOWN for p in people)),
     }
 
 

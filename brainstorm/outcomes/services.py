@@ -20,6 +20,7 @@ from sqlalchemy import select
 from brainstorm.accounts.models import User
 from brainstorm.accounts.services import can_facilitate
 from brainstorm.errors import InputError, NotAllowed
+from brainstorm.events import registrations
 from brainstorm.events.models import Event
 from brainstorm.extensions import db
 from brainstorm.outcomes import synthesis
@@ -238,8 +239,8 @@ def build_outcome(event: Event) -> EventOutcome:
         event=event,
         sessions=sessions,
         polls=list(polls.values()),
-        by_sector=dict(by_sector.most_common()),
-        by_partnership=dict(by_partnership.most_common()),
+        by_sector=registrations.ranked(by_sector),
+        by_partnership=registrations.ranked(by_partnership),
         named=sorted(named),
         participants=sum(p.report.participants for p in sessions),
         shared=_shared(event, sessions),

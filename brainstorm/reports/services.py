@@ -228,7 +228,7 @@ def build_report(bs: BrainstormSession, audience: str = "alles") -> AdviceReport
 
 
 def _counted(values) -> dict[str, int]:
-    return dict(Counter(value or "onbekend" for value in values).most_common())
+    return registrations.ranked(Counter(value or registrations.UNKNOWN for value in values))
 
 
 def _cite(votes: dict[int, int], idea: Idea) -> ReportIdea:

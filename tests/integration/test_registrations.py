@@ -130,3 +130,13 @@ def test_the_report_counts_registrants_per_sector_and_partnership_without_names(
     assert report.registered_by_sector == {"vo": 2}
     assert report.registered_by_partnership == {"RATO Utrecht": 2}
     assert "Persoon 1" not in repr(report)
+
+
+def test_the_people_who_named_no_partnership_come_last_however_many_they_are(event):
+    reg.register(event, person(1, partnership="RATO Utrecht"))
+    reg.register(event, person(2))
+    reg.register(event, person(3))
+
+    partnerships = reg.counts(event)["partnership"]
+
+    assert list(partnerships.items()) == [("RATO Utrecht", 1), ("onbekend", 2)]
