@@ -183,3 +183,35 @@ def test_facilitator_shapes_clusters_and_a_late_idea_finds_its_place(seeded_serv
     console.screenshot(path="/tmp/ws-1024.png")
     for page in (console, phone):
         assert page.errors == [], page.errors
+
+
+def test_on_a_laptop_screen_the_columns_show_vraagstukken_not_controls(seeded_server, new_page):
+    console = new_page()
+    console.set_viewport_size({"width": 1366, "height": 768})
+    open_console(console, seeded_server.info)
+    expect(console.locator("#idea-count")).to_have_text("60")
+    open_tab(console, "Clusters")
+    run_and_wait(console)
+
+    # Scrolled so the columns start right under the bar that stays in view.
+    console.evaluate(
+        """() => {
+            const bar = document.querySelector('.cockpit-bar').getBoundingClientRect();
+            const grid = document.querySelector('#clusters').getBoundingClientRect();
+            window.scrollBy(0, grid.top - bar.height);
+        }"""
+    )
+    # Of each column in the first row: how much of the screen under the bar goes to its name,
+    # counts and buttons before the first vraagstuk (the rest shows vraagstukken).
+    heads = console.evaluate(
+        """() => {
+            const bar = document.querySelector('.cockpit-bar').getBoundingClientRect().bottom;
+            const columns = [...document.querySelectorAll('#clusters > li')];
+            const top = columns[0].getBoundingClientRect().top;
+            return columns.filter(c => Math.abs(c.getBoundingClientRect().top - top) < 2)
+                .map(c => (c.querySelector('.ws-idea').getBoundingClientRect().top - bar)
+                          / (window.innerHeight - bar));
+        }"""
+    )
+    assert len(heads) >= 3
+    assert max(heads) < 1 / 3, heads

@@ -186,7 +186,8 @@ export function renderCluster(board, { cluster, index }, body, li) {
     const ack = await run("rename_cluster", { cluster_id: cluster.id, title });
     if (ack.ok) state.titleDrafts.delete(key);
   };
-  const suggested = (cluster.suggested_titles ?? []).filter((title) => title && title !== cluster.title);
+  // The label is the name already (the placeholder): only the other suggestions are a choice.
+  const suggested = (cluster.suggested_titles ?? []).filter((title) => title && title !== cluster.title && title !== cluster.label);
   const titleForm = h(
     "form",
     {
@@ -211,6 +212,7 @@ export function renderCluster(board, { cluster, index }, body, li) {
               type: "button",
               class: "ws-chip",
               text: title,
+              title,
               dataset: { action: `suggest-${i}` },
               "aria-label": t("ws_use_title", { title }),
               onclick: () => rename(title),
@@ -236,7 +238,7 @@ export function renderCluster(board, { cluster, index }, body, li) {
     "button",
     {
       type: "button",
-      class: `small ws-lock${cluster.locked ? "" : " secondary outline"}`,
+      class: `small ws-icon-button ws-lock${cluster.locked ? "" : " secondary outline"}`,
       "aria-pressed": String(Boolean(cluster.locked)),
       "aria-label": t("ws_lock_named", { name }),
       title: strings.ws_lock_help,
@@ -244,29 +246,37 @@ export function renderCluster(board, { cluster, index }, body, li) {
       onclick: () => run("lock_cluster", { cluster_id: cluster.id, locked: !cluster.locked }),
     },
     lockIcon(),
-    h("span", { text: cluster.locked ? strings.ws_locked : strings.ws_lock }),
   );
+  // Number and title on one line, counts and controls on the next: at 1366×768 the first
+  // vraagstukken of every column show without scrolling.
   const head = h(
     "div",
     { class: "ws-cluster-head" },
     h("span", { class: "ws-handle", title: strings.ws_drag_cluster, "aria-hidden": "true", text: "⠿" }),
     h("span", { class: "ws-number", "aria-hidden": "true", text: String(number) }),
-    moveButton("up", "↑", index === 0),
-    moveButton("down", "↓", index === last),
-    lock,
+    titleForm,
   );
 
   const showVotes = votesShown() || (cluster.votes ?? 0) > 0;
   const meta = h(
-    "p",
+    "div",
     { class: "ws-meta" },
     cluster.locked && h("span", { class: "tag ws-tag-lock" }, lockIcon(), strings.ws_locked),
     h("span", { class: "tag", text: tn("ideas", members.length) }),
     showVotes && h("span", { class: "tag tag-votes", text: tn("votes", cluster.votes ?? 0) }),
     cluster.origin?.name ? groupTag({ group: cluster.origin }) : null,
+    h(
+      "span",
+      { class: "ws-controls" },
+      moveButton("up", "↑", index === 0),
+      moveButton("down", "↓", index === last),
+      lock,
+    ),
   );
-  const terms = cluster.terms?.length
-    ? h("p", { class: "ws-terms" }, h("span", { class: "visually-hidden", text: `${strings.ws_terms}: ` }), cluster.terms.join(" · "))
+  // One line; the whole list on hover and for screen readers.
+  const termsText = cluster.terms?.join(" · ") ?? "";
+  const terms = termsText
+    ? h("p", { class: "ws-terms", title: termsText }, h("span", { class: "visually-hidden", text: `${strings.ws_terms}: ` }), termsText)
     : null;
 
   const ideas = board.ideaList(
@@ -280,7 +290,6 @@ export function renderCluster(board, { cluster, index }, body, li) {
   const parts = [
     h("h4", { class: "visually-hidden", text: t("ws_cluster_heading", { n: number, name }) }),
     head,
-    titleForm,
     chips,
     meta,
     terms,
