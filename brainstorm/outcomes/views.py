@@ -23,6 +23,7 @@ from brainstorm.outcomes.synthesis_report import build_event_report
 from brainstorm.reports import cache as report_cache
 from brainstorm.reports import views as report_views
 from brainstorm.reports.services import AUDIENCES, report_filename
+from brainstorm.reports.wording import question_bars
 from brainstorm.sessions.models import BrainstormSession
 from brainstorm.validation import INT_MAX
 from brainstorm.workspace import carry
@@ -53,6 +54,7 @@ def _render(event: Event, row: Outcome | None, *, token: str = "", theme_id: int
         preview=row is None or not row.published,
         team=_team(event),
         sector_labels=services.SECTOR_LABELS,
+        question_bars=question_bars,
     )
 
 

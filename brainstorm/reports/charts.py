@@ -186,7 +186,14 @@ def question_chart(question: ReportPollQuestion) -> bytes | None:
     if question.type == "scale":
         spread = results.get("distribution", [])
         mean = results.get("mean")
-        xlabel = "Score" + (f" (gemiddeld {dutch_number(mean)})" if mean is not None else "")
+        # The ends' words under the axis, where a tick has no room for them.
+        ends = []
+        if spread and question.label_low:
+            ends.append(f"{spread[0]['value']} = {question.label_low}")
+        if spread and question.label_high:
+            ends.append(f"{spread[-1]['value']} = {question.label_high}")
+        notes = ends + ([f"gemiddeld {dutch_number(mean)}"] if mean is not None else [])
+        xlabel = "Score" + (f" ({', '.join(notes)})" if notes else "")
         return _columns(
             title, [str(d["value"]) for d in spread], [d["count"] for d in spread], xlabel
         )

@@ -120,6 +120,8 @@ class ReportPollQuestion:
     lines: list[str]
     type: str = ""
     results: dict = field(default_factory=dict)
+    label_low: str = ""  # a scale's words at its ends ("helemaal niet" ... "heel goed")
+    label_high: str = ""
 
 
 @dataclass(frozen=True)
@@ -321,6 +323,8 @@ def _polls(bs: BrainstormSession) -> list[ReportPoll]:
                     _result_lines(item["results"]),
                     type=item["question"]["type"],
                     results=item["results"],
+                    label_low=item["question"].get("label_low", ""),
+                    label_high=item["question"].get("label_high", ""),
                 )
                 for item in polls.poll_results(poll)
             ],

@@ -213,8 +213,9 @@ def poll_table(question: ReportPollQuestion) -> list[list[str]]:
             [str(o["place"]), o["label"], str(o["points"])] for o in results.get("options", [])
         ]
     if kind == "scale":
+        counts = [str(d["count"]) for d in results.get("distribution", [])]
         return [["Score", "Aantal"]] + [
-            [str(d["value"]), str(d["count"])] for d in results.get("distribution", [])
+            list(row) for row in zip(scale_labels(question), counts, strict=True)
         ]
     if kind == "words":
         return [["Woord", "Aantal"]] + [
@@ -224,6 +225,16 @@ def poll_table(question: ReportPollQuestion) -> list[list[str]]:
         return []
     # A type this module does not know: the shared result lines, one per row.
     return [["Uitkomst"]] + [[line] for line in question.lines]
+
+
+def scale_labels(question: ReportPollQuestion) -> list[str]:
+    """A scale's scores, its ends with their words: "1 (helemaal niet)", "2", … "5 (goed)"."""
+    values = [str(d["value"]) for d in (question.results or {}).get("distribution", [])]
+    if values and question.label_low:
+        values[0] = f"{values[0]} ({question.label_low})"
+    if values and question.label_high:
+        values[-1] = f"{values[-1]} ({question.label_high})"
+    return values
 
 
 def poll_summary(question: ReportPollQuestion) -> str:
@@ -284,9 +295,7 @@ def question_bars(question: ReportPollQuestion) -> tuple[str, list[tuple[str, st
         return "Punten (de eerste keuze telt het zwaarst)", bars
     if question.type == "scale":
         spread = results.get("distribution", [])
-        return "Aantal per score", _bars(
-            [str(d["value"]) for d in spread], [d["count"] for d in spread]
-        )
+        return "Aantal per score", _bars(scale_labels(question), [d["count"] for d in spread])
     if question.type == "words":
         words = results.get("words", [])[:15]
         return "Aantal keer genoemd", _bars([w["text"] for w in words], [w["count"] for w in words])

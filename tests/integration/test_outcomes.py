@@ -330,3 +330,30 @@ def test_two_sessions_of_an_event_filter_by_session_without_javascript(clustered
 
 def _theme(bs, title):
     return db.session.scalar(select(Cluster).filter_by(session_id=bs.id, title=title))
+
+
+def test_a_scale_shows_its_mean_and_what_its_ends_mean(clustered, app, login):
+    from brainstorm.polls import services as polls
+
+    bs, facilitator = clustered
+    poll = polls.create_poll(bs.event, facilitator, "Peiling vooraf")
+    question = polls.QuestionData(
+        "scale", "Hoe goed ken je de plannen?", label_low="helemaal niet", label_high="heel goed"
+    )
+    scale = polls.add_question(poll, facilitator, question)
+    for n, score in enumerate([1, 2, 4, 5]):
+        polls.submit_response(poll, f"respondent-{n}", {scale.id: score})
+    publish(login(facilitator), bs.event_id)
+
+    page = app.test_client().get(f"/events/{bs.event_id}/uitkomst").get_data(as_text=True)
+    assert "Gemiddeld 3 op een schaal van 1 tot 5" in page
+    assert "1 (helemaal niet)" in page and "5 (heel goed)" in page
+
+
+def test_only_a_theme_with_advice_or_an_audience_says_for_whom(clustered, app, login):
+    bs, facilitator = clustered  # "Zij-instroom" has advice for OCW; "Geld" has none
+    publish(login(facilitator), bs.event_id)
+
+    page = app.test_client().get(f"/events/{bs.event_id}/uitkomst").get_data(as_text=True)
+    assert page.count("<dt>Voor</dt>") == 1
+    assert "Alle betrokkenen" not in page

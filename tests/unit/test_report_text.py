@@ -133,3 +133,30 @@ def test_each_vraagstuk_says_where_in_the_event_it_was_raised():
     in_event = ReportIdea("x", group="Groep 2", session="Regio Noord", source="poll")
     assert wording.origin(in_event) == "Regio Noord, Groep 2, uit de poll"
     assert wording.idea_notes(ReportIdea("x", session="Regio Zuid")) == "Regio Zuid"
+
+
+def test_a_scale_says_what_its_ends_mean_in_the_table_and_the_bars():
+    scale = ReportPollQuestion(
+        "Hoe goed ben je op de hoogte?",
+        4,
+        [],
+        type="scale",
+        results={
+            "mean": 2.5,
+            "median": 2.5,
+            "distribution": [
+                {"value": 1, "count": 2},
+                {"value": 2, "count": 0},
+                {"value": 3, "count": 2},
+            ],
+        },  # fmt: skip
+        label_low="helemaal niet",
+        label_high="heel goed",
+    )
+
+    assert wording.poll_table(scale) == [
+        ["Score", "Aantal"], ["1 (helemaal niet)", "2"], ["2", "0"], ["3 (heel goed)", "2"]
+    ]  # fmt: skip
+    assert [label for label, _n, _l in wording.question_bars(scale)[1]] == [
+        "1 (helemaal niet)", "2", "3 (heel goed)"
+    ]  # fmt: skip
