@@ -114,8 +114,8 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
 
     console.get_by_role("button", name="Stemmen", exact=True).click()
     theme_votes = phone.locator("#theme-votes-left")
-    expect(theme_votes).to_have_text("Je hebt nog 3 stemmen voor thema's")
-    expect(phone.locator("#votes-left")).to_have_text("Je hebt nog 3 stemmen voor vraagstukken")
+    expect(theme_votes).to_have_text("Nog 3 stemmen voor thema's")
+    expect(phone.locator("#votes-left")).to_have_text("Nog 3 stemmen voor vraagstukken")
     expect(phone.locator("#themes-budget")).to_be_visible()
 
     # Blind voting (the default): my own dots I see, nobody sees a count until the result.
@@ -123,7 +123,7 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
     on_screen = screen.locator(f'#clusters > li[data-id="{theme_id}"]')
     expect(phone.locator("#votes-hidden")).to_be_visible()
     first.get_by_role("button", name="Stem", exact=True).click()
-    expect(theme_votes).to_have_text("Je hebt nog 2 stemmen voor thema's")
+    expect(theme_votes).to_have_text("Nog 2 stemmen voor thema's")
     expect(first.locator(".my-votes")).to_contain_text("Je hebt op dit thema gestemd")
     other = people[2].locator(f'#clusters > li[data-id="{theme_id}"]')
     for page_theme in (first, on_screen, other):
@@ -141,12 +141,12 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
     expect(phone.locator("#votes-hidden")).to_be_hidden()
     expect(first.locator(".tag-votes")).to_have_text("1 stem")
     # Idea votes are a budget of their own: untouched.
-    expect(phone.locator("#votes-left")).to_have_text("Je hebt nog 3 stemmen voor vraagstukken")
+    expect(phone.locator("#votes-left")).to_have_text("Nog 3 stemmen voor vraagstukken")
     # Without stacking a second dot on the same theme is explained, not sent (the button stays
     # focusable but aria-disabled, which Playwright will only click when forced).
     first.get_by_role("button", name="Stem", exact=True).click(force=True)
     expect(first.locator(".item-error")).to_contain_text("hooguit één stem per thema")
-    expect(theme_votes).to_have_text("Je hebt nog 2 stemmen voor thema's")
+    expect(theme_votes).to_have_text("Nog 2 stemmen voor thema's")
 
     # After the result another participant sees the counts live.
     expect(other.locator(".tag-votes")).to_have_text("1 stem")
@@ -158,7 +158,7 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
     screen.screenshot(path="/tmp/themes-presenter.png")
 
     first.get_by_role("button", name="Stem terug", exact=True).click()
-    expect(theme_votes).to_have_text("Je hebt nog 3 stemmen voor thema's")
+    expect(theme_votes).to_have_text("Nog 3 stemmen voor thema's")
     expect(first.locator(".my-votes")).to_have_count(0)
     expect(on_screen.locator(".tag-votes")).to_have_text("0 stemmen")
     expect(other.locator(".tag-votes")).to_have_text("0 stemmen")

@@ -149,7 +149,7 @@ def test_a_scale_says_what_its_ends_mean_in_the_table_and_the_bars():
                 {"value": 2, "count": 0},
                 {"value": 3, "count": 2},
             ],
-        },  # fmt: skip
+        },
         label_low="helemaal niet",
         label_high="heel goed",
     )
