@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from brainstorm.events.models import Event
@@ -34,6 +34,8 @@ class Outcome(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The organiser's last choice: the feedback mail carries each session's PDF report.
     attach_report: Mapped[bool] = mapped_column(default=False)
+    # The team's introduction to the event's report (the synthesis of its sessions).
+    report_introduction: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()

@@ -36,6 +36,8 @@ from brainstorm.workspace.services import (
     ordered_clusters,
 )
 
+INTRODUCTION_MAX = 20_000  # characters, as a session report's introduction
+
 AUDIENCE_LABELS = {
     "ocw": _l("Ministerie van OCW"),
     "vakorganisaties": _l("Vakorganisaties"),
@@ -148,6 +150,34 @@ def outcome_of(event: Event) -> Outcome | None:
     return db.session.scalar(select(Outcome).filter_by(event_id=event.id))
 
 
+def _settings(event: Event) -> Outcome:
+    """The event's outcome settings, made (as a draft) the first time one is set."""
+    row = outcome_of(event)
+    if row is None:
+        row = Outcome(
+            event_id=event.id, visibility=Visibility.DRAFT, token=secrets.token_urlsafe(16)
+        )
+        db.session.add(row)
+    return row
+
+
+def set_report_introduction(event: Event, actor: User, text: object) -> Outcome:
+    """The team's introduction to the event's report; it opens every format of it."""
+    text = str(text or "").strip()
+    if len(text) > INTRODUCTION_MAX:
+        raise InputError(
+            _(
+                "De inleiding is te lang: %(n)d tekens, hoogstens %(max)d.",
+                n=len(text),
+                max=INTRODUCTION_MAX,
+            )
+        )
+    row = _settings(event)
+    row.report_introduction = text
+    db.session.commit()
+    return row
+
+
 def by_token(token: str) -> Outcome | None:
     """The outcome behind a secret link, when it is published."""
     if not token or len(token) > 32:
@@ -162,12 +192,7 @@ def set_visibility(event: Event, actor: User, visibility: str) -> Outcome:
         raise NotAllowed(_("Alleen de begeleiders van dit evenement publiceren de uitkomst."))
     if visibility not in {v.value for v in Visibility}:
         raise InputError(_("Kies concept, openbaar of via een geheime link."))
-    row = outcome_of(event)
-    if row is None:
-        row = Outcome(
-            event_id=event.id, visibility=Visibility.DRAFT, token=secrets.token_urlsafe(16)
-        )
-        db.session.add(row)
+    row = _settings(event)
     was_published = row.published
     row.visibility = visibility
     if row.published and not was_published:

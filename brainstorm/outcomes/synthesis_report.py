@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from brainstorm.events import registrations
 from brainstorm.events.models import Event
+from brainstorm.outcomes.services import outcome_of
 from brainstorm.outcomes.synthesis import EventTheme, Synthesis, build_synthesis
 from brainstorm.reports.services import (
     AUDIENCES,
@@ -90,7 +91,7 @@ def _added(counts: list[dict[str, int]]) -> dict[str, int]:
     total: Counter[str] = Counter()
     for count in counts:
         total.update(count)
-    return dict(total.most_common())
+    return registrations.ranked(total)
 
 
 def build_event_report(
@@ -132,7 +133,7 @@ def build_event_report(
         participants_by_sector=_added([r.participants_by_sector for r in reports]),
         participants_by_partnership=_added([r.participants_by_partnership for r in reports]),
         named_participants=sorted({name for r in reports for name in r.named_participants}),
-        introduction="",
+        introduction=row.report_introduction if (row := outcome_of(event)) else "",
         final=bool(reports) and all(r.final for r in reports),
         raw_input=[_relabel(bs, idea) for bs in sessions for idea in parts[bs.id].raw_input],
         audit=sorted(

@@ -238,10 +238,12 @@ def synthesis_page(event_id: int):
     """The engine's proposals, the themes the team merged, and the event's report."""
     event = db.get_or_404(Event, event_id)
     result = synthesis.build_synthesis(event)
+    row = services.outcome_of(event)
     return render_template(
         "outcomes/synthesis.html",
         event=event,
         synthesis=result,
+        introduction=row.report_introduction if row else "",
         formats=[(fmt, label) for fmt, (label, _mime, _render) in report_views.FORMATS.items()],
         audiences=AUDIENCES,
         form=FlaskForm(),
@@ -251,7 +253,8 @@ def synthesis_page(event_id: int):
 @bp.post("/events/<int:event_id>/synthese")
 @allow("staff_of_event")
 def synthesis_action(event_id: int):
-    """Merge two themes, keep them apart, rename a merged theme, take one out, or split."""
+    """Merge two themes, keep them apart, rename a merged theme, take one out, split, or write
+    the report's introduction."""
     event = db.get_or_404(Event, event_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -272,6 +275,10 @@ def synthesis_action(event_id: int):
             synthesis.take_out(event, current_user, _id("cluster"))
             flash(_("Het thema staat weer op zichzelf."), "success")
             anchor = "samengevoegd"
+        elif action == "introduction":
+            services.set_report_introduction(event, current_user, request.form.get("introduction"))
+            flash(_("De inleiding is opgeslagen."), "success")
+            anchor = "rapport"
         elif action == "split":
             synthesis.split(event, current_user, _id("theme"))
             flash(_("Gesplitst: elk thema staat weer op zichzelf."), "success")

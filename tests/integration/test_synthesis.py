@@ -316,3 +316,36 @@ def test_an_event_without_two_sessions_says_so_and_still_gives_a_report(make_use
     assert "Werkdruk" in markdown and WERKDRUK[0] in markdown
     empty = make_event(facilitator, {})
     assert client.get(f"/events/{empty.id}/synthese/rapport.pdf").status_code == 200
+
+
+def test_the_teams_introduction_opens_the_event_report(three, login):
+    event, facilitator = three
+    client = login(facilitator)
+    introduction = "Op 14 december spraken drie regio's over de RATO.\n\nDit zijn hun vragen."
+
+    page = act(client, event, action="introduction", introduction=introduction)
+
+    assert "De inleiding is opgeslagen." in page
+    assert "Op 14 december spraken drie regio&#39;s over de RATO." in page  # kept in the form
+    document = docx.Document(
+        io.BytesIO(client.get(f"/events/{event.id}/synthese/rapport.docx").data)
+    )
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Op 14 december spraken drie regio's over de RATO." in paragraphs
+    participation = next(
+        i
+        for i, p in enumerate(document.paragraphs)
+        if p.text == "Deelname" and p.style.name.startswith("Heading")
+    )
+    assert paragraphs.index("Dit zijn hun vragen.") < participation
+
+
+def test_an_introduction_too_long_is_refused_in_words_and_keeps_the_last(three, login):
+    event, facilitator = three
+    client = login(facilitator)
+    act(client, event, action="introduction", introduction="Kort en goed.")
+
+    page = act(client, event, action="introduction", introduction="x" * 20_001)
+
+    assert "De inleiding is te lang: 20001 tekens, hoogstens 20000." in page
+    assert ">Kort en goed.</textarea>" in page
