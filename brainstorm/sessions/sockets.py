@@ -51,6 +51,9 @@ def on_connect(auth: dict | None = None):
         audiences.append(FACILITATORS)
     for audience in audiences:
         join_room(realtime.audience_room(bs.id, audience))
+    if identity.kind == PARTICIPANT:
+        # Counted before the snapshot is made: the phone's own count includes the phone.
+        presence.store().enter(bs.id, request.sid, actor.id)
     last_seq = auth.get("last_seq")
     missed = None
     if isinstance(last_seq, int) and not isinstance(last_seq, bool) and last_seq >= 0:
@@ -63,8 +66,6 @@ def on_connect(auth: dict | None = None):
     else:
         for event in missed:
             emit(event.name, event.message())
-    if identity.kind == PARTICIPANT:
-        presence.store().enter(bs.id, request.sid, actor.id)
     presence.announce(bs.id)  # also to a console that reconnected without a snapshot
 
 

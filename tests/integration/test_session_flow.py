@@ -348,3 +348,13 @@ def test_malformed_payloads_get_a_clear_refusal(room):
     assert command(console, "update_settings", idea_limit="veel")["code"] == "invalid_input"
     assert command(console, "update_settings", kleur="rood")["code"] == "invalid_input"
     assert command(console, "hide_idea", idea_id=999999)["code"] == "not_found"
+
+
+
+def test_a_phone_that_connects_counts_itself_in_the_head_count_it_is_shown(room, join):
+    bs, _console, _alice, _bob = room
+
+    carla = join(bs, "Carla")
+
+    (snapshot,) = [e["args"][0] for e in carla.get_received() if e["name"] == "session_snapshot"]
+    assert snapshot["presence"] == 3  # Alice, Bob and Carla herself, not "2 verbonden"
