@@ -350,7 +350,6 @@ def test_malformed_payloads_get_a_clear_refusal(room):
     assert command(console, "hide_idea", idea_id=999999)["code"] == "not_found"
 
 
-
 def test_a_phone_that_connects_counts_itself_in_the_head_count_it_is_shown(room, join):
     bs, _console, _alice, _bob = room
 
