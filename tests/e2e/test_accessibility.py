@@ -340,7 +340,7 @@ def test_participant_room_while_voting(site, console, new_page):
     set_phase(console, "Stemmen")
     expect(page.locator("#votes-left")).to_be_visible()
     page.locator("#ideas li").first.get_by_role("button", name="Stem", exact=True).click()
-    expect(page.locator("#votes-left")).to_contain_text("nog 2")
+    expect(page.locator("#votes-left")).to_contain_text("Nog 2")
     assert_accessible(page, "participant room (voting)")
     set_phase(console, "Invoer open")
 
