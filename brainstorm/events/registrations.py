@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -205,11 +206,13 @@ def set_attendance(registration: Registration, attended: bool) -> Registration:
 UNKNOWN = "onbekend"  # the key of the people who gave no sector or partnership
 
 
-def ranked(counts: Counter[str]) -> dict[str, int]:
-    """Counts most first, and those who gave none (UNKNOWN) last: a table of who took part
-    should lead with what is known."""
-    order = sorted(counts.items(), key=lambda item: (item[0] == UNKNOWN, -item[1]))
-    return dict(order)
+def ranked(*counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts (added up, when several) most first, and those who gave none (UNKNOWN) last: a
+    table of who took part should lead with what is known."""
+    total: Counter[str] = Counter()
+    for count in counts:
+        total.update(count)
+    return dict(sorted(total.items(), key=lambda item: (item[0] == UNKNOWN, -item[1])))
 
 
 def counts(event: Event) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -161,6 +160,12 @@ def _settings(event: Event) -> Outcome:
     return row
 
 
+def report_introduction(event: Event) -> str:
+    """The team's introduction to the event's report ("" while none was written)."""
+    row = outcome_of(event)
+    return row.report_introduction if row else ""
+
+
 def set_report_introduction(event: Event, actor: User, text: object) -> Outcome:
     """The team's introduction to the event's report; it opens every format of it."""
     text = str(text or "").strip()
@@ -250,13 +255,9 @@ def build_outcome(event: Event) -> EventOutcome:
     """The outcome of every session of the event whose themes readers may see, in order."""
     shown = [bs for bs in sessions_of(event) if for_readers(bs)]
     sessions = [_session_outcome(bs) for bs in shown if ordered_clusters(bs)]
-    by_sector: Counter[str] = Counter()
-    by_partnership: Counter[str] = Counter()
     named: set[str] = set()
     polls: dict[int, ReportPoll] = {}
     for part in sessions:
-        by_sector.update(part.report.participants_by_sector)
-        by_partnership.update(part.report.participants_by_partnership)
         named.update(part.report.named_participants)
         for poll in part.report.polls:
             polls.setdefault(poll.id, poll)  # an event's poll is in each session's report
@@ -264,8 +265,10 @@ def build_outcome(event: Event) -> EventOutcome:
         event=event,
         sessions=sessions,
         polls=list(polls.values()),
-        by_sector=registrations.ranked(by_sector),
-        by_partnership=registrations.ranked(by_partnership),
+        by_sector=registrations.ranked(*(p.report.participants_by_sector for p in sessions)),
+        by_partnership=registrations.ranked(
+            *(p.report.participants_by_partnership for p in sessions)
+        ),
         named=sorted(named),
         participants=sum(p.report.participants for p in sessions),
         shared=_shared(event, sessions),

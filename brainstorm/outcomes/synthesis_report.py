@@ -9,12 +9,11 @@ report put together.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 
 from brainstorm.events import registrations
 from brainstorm.events.models import Event
-from brainstorm.outcomes.services import outcome_of
+from brainstorm.outcomes.services import report_introduction
 from brainstorm.outcomes.synthesis import EventTheme, Synthesis, build_synthesis
 from brainstorm.reports.services import (
     AUDIENCES,
@@ -87,13 +86,6 @@ def _sessions_line(sessions: list[BrainstormSession]) -> str:
     return f"Synthese van {len(titles)} sessies: {listed}"
 
 
-def _added(counts: list[dict[str, int]]) -> dict[str, int]:
-    total: Counter[str] = Counter()
-    for count in counts:
-        total.update(count)
-    return registrations.ranked(total)
-
-
 def build_event_report(
     event: Event, audience: str = "alles", synthesis: Synthesis | None = None
 ) -> AdviceReport:
@@ -130,10 +122,12 @@ def build_event_report(
         polls=list(polls.values()),
         registered_by_sector=registered["sector"],
         registered_by_partnership=registered["partnership"],
-        participants_by_sector=_added([r.participants_by_sector for r in reports]),
-        participants_by_partnership=_added([r.participants_by_partnership for r in reports]),
+        participants_by_sector=registrations.ranked(*(r.participants_by_sector for r in reports)),
+        participants_by_partnership=registrations.ranked(
+            *(r.participants_by_partnership for r in reports)
+        ),
         named_participants=sorted({name for r in reports for name in r.named_participants}),
-        introduction=row.report_introduction if (row := outcome_of(event)) else "",
+        introduction=report_introduction(event),
         final=bool(reports) and all(r.final for r in reports),
         raw_input=[_relabel(bs, idea) for bs in sessions for idea in parts[bs.id].raw_input],
         audit=sorted(

@@ -238,12 +238,11 @@ def synthesis_page(event_id: int):
     """The engine's proposals, the themes the team merged, and the event's report."""
     event = db.get_or_404(Event, event_id)
     result = synthesis.build_synthesis(event)
-    row = services.outcome_of(event)
     return render_template(
         "outcomes/synthesis.html",
         event=event,
         synthesis=result,
-        introduction=row.report_introduction if row else "",
+        introduction=services.report_introduction(event),
         formats=[(fmt, label) for fmt, (label, _mime, _render) in report_views.FORMATS.items()],
         audiences=AUDIENCES,
         form=FlaskForm(),

@@ -10,7 +10,7 @@ process), so a page that has not seen that seq knows it missed something and ask
 
 import threading
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from flask import Flask, current_app
 from sqlalchemy import Executable, bindparam, func, insert, select
@@ -50,8 +50,7 @@ def emit_ephemeral(session_id: int, name: str, payload: dict) -> None:
     socketio.emit(name, payload, to=audience_room(session_id, EVERYONE))
 
 
-def _seq_statement(dialect: object) -> Executable:
-    upsert = postgresql.insert if dialect is postgresql else sqlite.insert
+def _seq_statement(upsert: Callable) -> Executable:
     counters = SessionCounter.__table__
     return (
         upsert(counters)
@@ -66,7 +65,10 @@ def _seq_statement(dialect: object) -> Executable:
 
 # Built once: building a statement and its cache key cost more than running it (a submit
 # takes seqs and writes the log on every idea).
-_TAKE_SEQS = {"postgresql": _seq_statement(postgresql), "sqlite": _seq_statement(sqlite)}
+_TAKE_SEQS = {
+    "postgresql": _seq_statement(postgresql.insert),
+    "sqlite": _seq_statement(sqlite.insert),
+}
 _LOG = insert(SessionEvent.__table__)
 _LOG_COLUMNS = ("session_id", "seq", "name", "payload", "audience", "actor", "created_at")
 
