@@ -41,7 +41,9 @@ class RedisQueue(python_socketio.RedisManager, FanOut):
     after the library's queue classes in the MRO). A broadcast is published before this
     process writes it to its own pages, so the other processes write theirs meanwhile."""
 
-    RETRY = 1.0
+    # Half a second: after Redis returns, the processes hear each other again before a page
+    # would notice; a retry against a Redis still away costs one refused connect.
+    RETRY = 0.5
     _PUBLISHED = "brainstorm_published"
 
     def _handle_emit(self, message):

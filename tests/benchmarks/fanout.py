@@ -47,7 +47,10 @@ Clients and servers share this machine's cores. Every line says how much CPU eac
 while measuring, in percent of one core (`server_cpu_pct`, `clients_cpu_pct`, and
 `other_cpu_pct`: everything else, other people's work and the kernel's unattributed share),
 and `machine_cpu_pct` for all cores together: near 100 the figures are a floor set by the
-machine, not by the server alone.
+machine, not by the server alone. A fan-out line also says how many CPU
+milliseconds one idea cost the server and the clients (`server_cpu_ms_per_idea`,
+`clients_cpu_ms_per_idea`): where the clients spend several times the server's part, the
+latency measures the clients' decoding more than the server.
 
 Only JSON lines go to stdout; progress goes to stderr. Everything is bounded (--timeout for the
 whole run; connecting, settling and collecting have limits of their own), only 127.0.0.1 is
@@ -888,6 +891,9 @@ def measure_fanout(kind: str, urls: list[str], pids: list[int], tokens: list[str
         "disconnects": sum(a["disconnects"] for a in collected) - info["dropped_connecting"],
         **info,
         **cpu_shares(server_cpu, client_cpu, wall, machine),
+        # Where an idea's time goes: the server's part against what the clients spend decoding.
+        "server_cpu_ms_per_idea": ms(server_cpu / len(sent)),
+        "clients_cpu_ms_per_idea": ms(client_cpu / len(sent)),
     }
 
 
@@ -1004,6 +1010,10 @@ def run(args) -> list[dict]:
             "server_cpu_pct": ours_cpu,
             "reference_server_cpu_pct": theirs_cpu,
             "cpu_ratio": round(ours_cpu / theirs_cpu, 2) if theirs_cpu else None,
+            "server_cpu_ms_per_idea": line["server_cpu_ms_per_idea"],
+            "reference_server_cpu_ms_per_idea": theirs["server_cpu_ms_per_idea"],
+            "clients_cpu_ms_per_idea": line["clients_cpu_ms_per_idea"],
+            "reference_clients_cpu_ms_per_idea": theirs["clients_cpu_ms_per_idea"],
         }
         emit(summary)
         lines.append(summary)
