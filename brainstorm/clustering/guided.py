@@ -116,17 +116,26 @@ def cluster_guided(
     aside: Sequence[Id] = (),
     seed: int = 0,
     previous: Mapping[str, Sequence[Id]] | None = None,
+    references: Mapping[str, Sequence[str]] | None = None,
 ) -> Guided:
     """Cluster texts around the `fixed` groups (key -> member ids, all among `ids`).
 
     k counts the engine's groups of every text, the fixed groups' included; None lets the
     engine choose it for the whole set. `aside` are ids set apart by hand ("past nergens"): on
     the map, in no group. `previous` gives the free clusters their stable keys (see `cluster`).
+    `references` (key -> texts) say what a fixed group is about beyond its members, such as a
+    theme carried from an earlier session: they pull like members but are in no result, so a
+    group with references and no members yet receives its kind too.
     """
     texts = list(texts)
     ids = list(ids)
     index = {id_: i for i, id_ in enumerate(ids)}
     groups = {key: [index[i] for i in members if i in index] for key, members in fixed.items()}
+    extra: list[str] = []
+    for key, about in (references or {}).items():
+        rows = range(len(texts) + len(extra), len(texts) + len(extra) + len(about))
+        groups[key] = [*groups.get(key, []), *rows]
+        extra += about
     groups = {key: rows for key, rows in groups.items() if rows}
     held = {row for rows in groups.values() for row in rows} | {
         index[i] for i in aside if i in index
@@ -143,11 +152,12 @@ def cluster_guided(
 
     keys = list(groups)
     total = max(1, whole.k if k is None else k)
-    features = build_features(texts, seed=seed)
+    features = build_features(texts + extra, seed=seed)
     if features.n > GRAPH_SAMPLE:
         # The graph costs O(n^2): past the engine's sample the free run's groups and the LSA
-        # space stand in for the linked graph.
-        space, base = features.space, np.asarray(whole.labels)
+        # space stand in for the linked graph (references are in none of its groups).
+        space = features.space
+        base = np.concatenate([np.asarray(whole.labels), np.full(len(extra), -1)])
     else:
         space = _linked_embedding(features, list(groups.values()), total)
         # k counts the fixed groups too: at least one group beyond them is left to the free

@@ -6,6 +6,8 @@ hold none of the earlier vraagstukken (those belong to the earlier session), so 
 engine has run here the new ideas are slotted in by what the earlier themes were about: their
 title, question and vraagstukken, kept with the carried cluster. A slotted idea is marked
 "nieuw", as in any locked cluster; an idea like none of them stays free for the engine.
+The engine's runs and its live slotting keep comparing with what a carried theme was about,
+so a theme that no idea joined before the first run still receives its kind afterwards.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from brainstorm.workspace.services import (
 # features); below it the idea is about something new and waits for the engine.
 SLOT_SIMILARITY = 0.25
 REFERENCE_TEXTS = 200  # per theme: enough to recognise it, not a copy of the whole session
+ENGINE_REFERENCES = 20  # of those, what a run and the live slotting after it compare with
 
 
 class CarriedTheme(db.Model):
@@ -129,6 +132,13 @@ def carried(bs: BrainstormSession) -> dict[int, CarriedTheme]:
         .where(Cluster.session_id == bs.id)
     )
     return {row.cluster_id: row for row in db.session.scalars(query)}
+
+
+def references(bs: BrainstormSession) -> dict[int, list[str]]:
+    """Per carried cluster id what the engine learns its theme from: the title, the question
+    and the first of the earlier vraagstukken (ENGINE_REFERENCES, so an earlier session's 200
+    do not outweigh this session's ideas)."""
+    return {cid: row.texts[:ENGINE_REFERENCES] for cid, row in carried(bs).items()}
 
 
 def slot_into_carried(bs: BrainstormSession) -> bool:

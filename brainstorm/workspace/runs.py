@@ -20,6 +20,7 @@ from brainstorm.realtime.models import FACILITATORS
 from brainstorm.sessions import signals
 from brainstorm.sessions.models import BrainstormSession, Idea, Phase
 from brainstorm.sessions.services import phase_of
+from brainstorm.workspace import carry
 from brainstorm.workspace.models import Cluster, ClusteringRun, ClusterMember
 from brainstorm.workspace.services import (
     PLENARY,
@@ -82,9 +83,12 @@ def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) ->
     started = time.perf_counter()
     texts, ids = [i.text for i in ideas], [i.id for i in ideas]
     previous = _previous(bs, clusters, locked, places)
-    if fixed:
-        # The facilitator's work is where the run starts: locked clusters and hand placements
-        # are seeds that pull similar free ideas; the rest is grouped anew into what is left of k.
+    carried = carry.references(bs)
+    about = {c.key: carried[c.id] for c in clusters if c.id in locked and c.id in carried}
+    if fixed or about:
+        # The facilitator's work is where the run starts: locked clusters (with what a carried
+        # theme was about) and hand placements are seeds that pull similar free ideas; the rest
+        # is grouped anew into what is left of k.
         guided: Guided = run_blocking(
             cluster_guided,
             texts,
@@ -93,6 +97,7 @@ def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) ->
             fixed=_seeds(clusters, locked, places),
             aside=[i for i, p in places.items() if p.manual and p.cluster_id is None],
             previous=previous,
+            references=about,
         )
         whole, result = guided.whole, guided.rest
         free = [idea for idea in free if idea.id not in guided.joined]
@@ -101,7 +106,7 @@ def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) ->
     duration_ms = round((time.perf_counter() - started) * 1000)
     for place in places.values():
         place.new = False
-    if fixed:  # before _store: it removes the clusters the joined ideas leave behind
+    if fixed or about:  # before _store: it removes the clusters the joined ideas leave behind
         _join(clusters, locked, places, guided.joined)
     if result is not None:
         _store(bs, scope, clusters, locked, places, free, result)
@@ -243,14 +248,17 @@ def _on_board_changed(bs: BrainstormSession, **_extra) -> None:
 
 
 def _slot(bs: BrainstormSession, clusters: list[Cluster], ideas: list[Idea], *, new: bool) -> bool:
-    """Place ideas into the nearest non-empty cluster; False when there is none.
+    """Place ideas into the nearest cluster with members or a carried theme; False when there
+    is none.
 
     A locked cluster receives them too: marked "nieuw", the facilitator can move them out.
     """
     members = members_by_cluster(bs)
-    groups = {
-        str(c.id): [i.text for i in members.get(c.id, [])] for c in clusters if members.get(c.id)
+    carried = carry.references(bs)
+    texts = {
+        c.id: [*carried.get(c.id, []), *(i.text for i in members.get(c.id, []))] for c in clusters
     }
+    groups = {str(cid): about for cid, about in texts.items() if about}
     if not groups:
         return False
     keys = run_blocking(assign, groups, [idea.text for idea in ideas])

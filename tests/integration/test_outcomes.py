@@ -309,6 +309,40 @@ def test_a_session_starts_from_an_earlier_sessions_themes(clustered, app, login,
     assert "Waar parkeren we de fietsen?" not in places  # like no theme: free for the engine
 
 
+def _members(cluster):
+    query = select(Idea.text).join(ClusterMember).where(ClusterMember.cluster_id == cluster.id)
+    return set(db.session.scalars(query))
+
+
+ROOSTERS = [
+    "De roosters van de opleidingsschool sluiten niet aan op die van de pabo.",
+    "Roosters van studenten en scholen botsen elke periode opnieuw.",
+    "Wie maakt het rooster voor de stagedagen in het tweede jaar?",
+    "Kunnen de roosters van de instituten en de scholen eerder vastliggen?",
+]
+
+
+def test_a_carried_theme_no_idea_joined_before_the_run_still_receives_its_kind(
+    clustered, login, join, facilitate
+):
+    earlier, facilitator = clustered
+    bs = sessions.create_session(earlier.event, "Middagronde")
+    login(facilitator).post(f"/sessions/{bs.id}/thema-overnemen", data={"source": earlier.id})
+    geld, zij = _theme(bs, "Geld"), _theme(bs, "Zij-instroom")
+    sock, console = join(bs), facilitate(bs, facilitator)
+    # Sent while the input is hidden, nothing is slotted: the run places all of them.
+    assert console.emit("set_phase", {"phase": "hidden_input"}, callback=True)["ok"]
+    submit(sock, ROOSTERS + MONEY[:2] + ZIJ[:2])
+    assert not _members(geld) and not _members(zij)
+    assert console.emit("run_clustering", {}, callback=True)["ok"]
+    assert _members(geld) == set(MONEY[:2]) and _members(zij) == set(ZIJ[:2])
+    # After the run, live: a theme still without members is as much a place as any.
+    assert console.emit("set_phase", {"phase": "input"}, callback=True)["ok"]
+    late = "Hoe lang betaalt de subsidie de begeleiding op school nog?"
+    submit(sock, [late])
+    assert late in _members(geld)
+
+
 def test_two_sessions_of_an_event_filter_by_session_without_javascript(clustered, app, login):
     earlier, facilitator = clustered
     afternoon = sessions.create_session(earlier.event, "Middagronde")

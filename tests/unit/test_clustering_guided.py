@@ -94,3 +94,25 @@ def test_the_rest_keeps_the_grouping_it_was_given():
     assert {info.key for info in rest.clusters} >= {"werk"}
     assert rest.k_scores is None and set(rest.coords) == set(IDS)
     assert all(info.terms for info in rest.clusters)
+
+
+def test_a_theme_known_only_by_its_references_receives_its_kind():
+    # A theme carried from an earlier session: no members here yet, only what it was about.
+    earlier = ["Werkdruk", "Hoe houden begeleiders tijd over naast hun lesrooster?"]
+    werkdruk = ids_of("werkdruk")
+    guided = cluster_guided(
+        TEXTS, 3, ids=IDS, fixed={"carried": []}, references={"carried": earlier}
+    )
+    assert {i for i, key in guided.joined.items() if key == "carried"} == set(werkdruk)
+    placed = set(guided.joined) | {i for info in guided.rest.clusters for i in info.members}
+    assert placed == set(IDS)  # the references are in no result: only the ideas are placed
+    assert set(guided.whole.coords) == set(IDS)
+
+
+def test_references_beyond_the_graph_sample_are_in_none_of_its_groups(monkeypatch):
+    monkeypatch.setattr("brainstorm.clustering.guided.GRAPH_SAMPLE", 5)
+    guided = cluster_guided(
+        TEXTS, 3, ids=IDS, fixed={"hand": ids_of("stage")[:2]}, references={"hand": ["Stage"]}
+    )
+    placed = set(guided.joined) | {i for info in guided.rest.clusters for i in info.members}
+    assert placed == set(IDS) - set(ids_of("stage")[:2])
