@@ -2,13 +2,15 @@
 later, and gather work that arrives together into one go."""
 
 import contextvars
+import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 from flask import current_app
 
-from brainstorm.extensions import socketio
+from brainstorm.extensions import db, socketio
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -22,12 +24,29 @@ def _gevent_active() -> bool:
     return monkey.is_module_patched("threading")
 
 
+def _writing_to_sqlite() -> bool:
+    """Whether this context's database session is inside an SQLite write transaction."""
+    session = db.session()
+    if not session.in_transaction():
+        return False
+    connection = session.connection().connection.dbapi_connection
+    return isinstance(connection, sqlite3.Connection) and connection.in_transaction
+
+
 def run_blocking(fn: Callable[..., T], /, *args, **kwargs) -> T:
     """Run fn in a real OS thread under gevent (other sockets keep flowing), inline otherwise.
 
     The thread runs in a copy of the caller's context variables, so Flask's app and request
     context (render_template, gettext, url_for) work there as in the caller; the caller's
-    greenlet waits meanwhile, so nothing else uses them at the same time."""
+    greenlet waits meanwhile, so nothing else uses them at the same time.
+
+    Never with a write open: SQLite's lock would be held while fn runs, and a write of
+    another greenlet would wait in SQLite's busy wait, which holds up the whole process (the
+    holder cannot get back to commit) until it fails. Tests fail on it; production logs it."""
+    if _writing_to_sqlite():
+        if current_app.testing:
+            raise RuntimeError("run_blocking() inside an SQLite write transaction")
+        logging.getLogger(__name__).error("run_blocking() inside an SQLite write transaction")
     if _gevent_active():
         from gevent import get_hub
 

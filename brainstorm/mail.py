@@ -137,6 +137,9 @@ def _send(message: EmailMessage) -> None:
 def deliver(mail: OutboxMail) -> bool:
     """Try to send one queued mail; on failure keep it, with the reason. Commits."""
     mail.attempts += 1
+    # Committed before talking to the SMTP server: no write stays open while this greenlet
+    # waits on the network (see background.run_blocking), and a crash mid-send still counts.
+    db.session.commit()
     try:
         _send(message_of(mail))
     except (OSError, smtplib.SMTPException) as error:

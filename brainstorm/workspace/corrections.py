@@ -186,15 +186,16 @@ def split_cluster(
     members = members_by_cluster(bs).get(row.id, [])
     if len(members) < 2:
         raise InputError(_("Een cluster splitsen kan vanaf 2 vraagstukken."))
+    # The engine first, then the writes (see runs._run_scope).
+    result: Clustering = run_blocking(
+        cluster, [i.text for i in members], min(k or 2, len(members)), ids=[i.id for i in members]
+    )
     remember(bs, scope, "split")
     # A split undoes a merge's must-link: the parts are free again for the next run.
     db.session.execute(
         ClusterMember.__table__.update()
         .where(ClusterMember.cluster_id == row.id)
         .values(manual=False)
-    )
-    result: Clustering = run_blocking(
-        cluster, [i.text for i in members], min(k or 2, len(members)), ids=[i.id for i in members]
     )
     parts = [row]
     row.terms = list(result.clusters[0].terms) if not row.title else row.terms

@@ -78,8 +78,10 @@ def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) ->
     # The facilitator's hand wins: ideas in locked clusters, moved by hand or set aside stay.
     fixed = {i for i, p in places.items() if p.manual or p.cluster_id in locked}
     free = [idea for idea in ideas if idea.id not in fixed]
-    remember(bs, scope, "run")
 
+    # Nothing is written before the engine is done: a write open while it computes would hold
+    # SQLite's lock, and an idea sent meanwhile would wait in SQLite's busy wait, which holds
+    # up every page of the process.
     started = time.perf_counter()
     texts, ids = [i.text for i in ideas], [i.id for i in ideas]
     previous = _previous(bs, clusters, locked, places)
@@ -104,6 +106,7 @@ def _run_scope(bs: BrainstormSession, actor: User, k: int | None, scope: str) ->
     else:
         whole = result = run_blocking(cluster, texts, k, ids=ids, previous=previous)
     duration_ms = round((time.perf_counter() - started) * 1000)
+    remember(bs, scope, "run")
     for place in places.values():
         place.new = False
     if fixed or about:  # before _store: it removes the clusters the joined ideas leave behind

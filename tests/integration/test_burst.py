@@ -86,6 +86,61 @@ def test_a_burst_of_200_ideas_reaches_50_pages_in_order_without_gaps(tmp_path):
         assert page.catch_ups == 0, "a page saw a gap that was not there"
 
 
+TEXTS = [
+    "Hoe houden we zij-instromers vast in het eerste jaar?",
+    "Wie betaalt de werkplekbegeleider als de subsidie stopt?",
+    "Stageplekken in het mbo zijn schaars in onze regio.",
+    "De werkdruk van schoolopleiders is te hoog.",
+    "Roosters van pabo en opleidingsschool sluiten niet aan.",
+    "Inductie van startende leraren verschilt per school.",
+]
+
+
+def test_ideas_sent_while_the_facilitator_clusters_are_stored_at_once(tmp_path):
+    # The run computes in a thread for a second or more; a write held open meanwhile made
+    # every idea sent in that second wait for SQLite's busy timeout with the whole process
+    # (its busy wait blocks the gevent loop), then fail with a server error.
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    app, tokens = open_session(url, SECRET, [f"Deelnemer {n}" for n in range(10)])
+    console_token = tokens.pop("facilitator")
+    server = AppServer(tmp_path, url, SECRET_KEY=SECRET)
+    server.start()
+
+    async def session() -> tuple[list[tuple[float, float]], float, float, dict]:
+        pages = [LiveParticipant(server.url, token) for token in tokens.values()]
+        console = Console(server.url, console_token)
+        await asyncio.gather(console.start(), *(page.start() for page in pages))
+        for number in range(400):  # enough for the engine to take its time
+            pages[number % len(pages)].write(f"{TEXTS[number % len(TEXTS)]} ({number})")
+        await asyncio.gather(*(page.send_all_at_once() for page in pages))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        run = asyncio.ensure_future(console.sio.call("run_clustering", {}, timeout=60))
+        sent: list[tuple[float, float]] = []
+        while not run.done():
+            page = pages[len(sent) % len(pages)]
+            client_id = page.write(f"Tijdens het clusteren, vraagstuk {len(sent)}")
+            before = loop.time()
+            await page.send_outbox(timeout=30)  # raises on a refusal or a server error
+            sent.append((before, loop.time()))
+            assert client_id in page.acked
+        ran = await run
+        finished = loop.time()
+        await asyncio.gather(console.sio.disconnect(), *(page.stop() for page in pages))
+        return sent, started, finished, ran
+
+    try:
+        sent, started, finished, ran = asyncio.run(session())
+    finally:
+        server.stop()
+
+    assert ran["ok"], ran
+    during = [(a, b) for a, b in sent if a > started and b < finished]
+    assert len(during) >= 3, f"the run took {finished - started:.2f} s; {len(sent)} ideas sent"
+    assert max(b - a for a, b in during) < 1.0  # acked as usual, not after the run
+    assert len(stored(app)) == 400 + len(sent)
+
+
 def stored(app) -> dict[str, int]:
     """client_id -> idea id of every idea in the database."""
     with app.app_context():
