@@ -1,6 +1,6 @@
 """The facilitator's cockpit in Chromium: with the 60 demo vraagstukken the phase steps, the
 timer, the head count, "Clusteren" and the newest vraagstuk are on the first screen at 1366×768
-and 1920×1080, and the bar stays in view; the areas switch by mouse and by keyboard (the tab
+and 1920×1080, and the bar stays in view (also with the four-digit counts of a big room); the areas switch by mouse and by keyboard (the tab
 pattern) and the choice survives a reload; the bar says what waits for approval and what is new
 on the Board."""
 
@@ -34,6 +34,23 @@ def first_screen_essentials(page):
         "show to the room": page.locator("#show-themes"),
         "newest idea": page.locator("#ideas > li").first,
     }
+
+
+def test_a_big_room_keeps_the_bar_as_it_is(seeded_server, new_page):
+    # 300 people and 1 200 vraagstukken: four-digit counts stay beside the phase steps at
+    # 1366 wide instead of wrapping onto a row of their own (which cost 40 px of the board).
+    console = new_page()
+    console.set_viewport_size(VIEWPORTS[0])
+    open_console(console, seeded_server.info)
+    expect(console.locator("#idea-count")).to_have_text("60")
+    bar = console.locator(".cockpit-bar")
+    height = bar.bounding_box()["height"]
+    for count in ("#presence-count", "#joined-count", "#idea-count"):
+        console.locator(count).evaluate("node => { node.textContent = '1200'; }")
+    steps = console.locator(".phase-steps").bounding_box()
+    counts = console.locator(".bar-counts").bounding_box()
+    assert counts["y"] < steps["y"] + steps["height"], (counts, steps)
+    assert bar.bounding_box()["height"] == height
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=["1366x768", "1920x1080"])
