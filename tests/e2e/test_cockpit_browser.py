@@ -1,8 +1,8 @@
 """The facilitator's cockpit in Chromium: with the 60 demo vraagstukken the phase steps, the
 timer, the head count, "Clusteren" and the newest vraagstuk are on the first screen at 1366×768
-and 1920×1080, and the bar stays in view (also with the four-digit counts of a big room); the areas switch by mouse and by keyboard (the tab
-pattern) and the choice survives a reload; the bar says what waits for approval and what is new
-on the Board."""
+and 1920×1080, and the bar stays in view (also with the four-digit counts of a big room); the
+areas switch by mouse and by keyboard (the tab pattern) and the choice survives a reload; the
+bar says what waits for approval and what is new on the Board."""
 
 import pytest
 from playwright.sync_api import expect
