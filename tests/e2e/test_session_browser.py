@@ -87,8 +87,12 @@ def test_presenter_shows_qr_and_a_running_timer(live_server, new_page):
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
 
+    # Pause, +1 min and Stop are there only while a timer runs: without one they took room.
+    pause = console.get_by_role("button", name="Pauze")
+    expect(pause).to_be_hidden()
     console.locator("#timer-minutes").fill("2")
     console.locator("#timer-form").get_by_role("button", name="Start").click()
+    expect(pause).to_be_visible()
     display = screen.locator("#timer-display")
     expect(display).to_have_text(re.compile(r"^1:5\d$|^2:00$"))
     first = display.inner_text()
@@ -96,6 +100,7 @@ def test_presenter_shows_qr_and_a_running_timer(live_server, new_page):
     assert display.inner_text() != first  # it counts down on its own
     console.locator("#timer-stop").click()
     expect(screen.locator("#timer")).to_be_hidden()
+    expect(pause).to_be_hidden()
     assert screen.errors == [] and console.errors == []
 
 

@@ -100,6 +100,9 @@ guarded($("timer-stop"), () => timerCommand("timer_stop"));
 
 export function renderTimerButtons(timerState) {
   const off = timerState === "off";
+  // Without a timer its buttons are of no use and their room goes to the rest of the row
+  // (in "Stemmen", with the badges and both show buttons, the row wrapped otherwise).
+  $("timer-buttons").hidden = off;
   for (const id of ["timer-toggle", "timer-extend", "timer-stop"]) {
     $(id).setAttribute("aria-disabled", off ? "true" : "false");
   }
