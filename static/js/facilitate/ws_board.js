@@ -33,6 +33,7 @@ export class Board {
     this.forced = new Set();
     this.forceAll = false;
     this.sortables = new Set();
+    this.ideaNodes = new Map(); // idea id -> its item, kept across rebuilds (ideaItem)
     const headingId = `ws-${this.slug}-heading`;
     this.heading = h("h3", { id: headingId, class: "ws-board-title" });
     this.error = h("p", { class: "ack-error ws-board-error", "aria-live": "polite" });
@@ -257,6 +258,7 @@ export class Board {
     this.byVotes.hidden = clusters.length < 2;
     this.renderSuggestions();
     this.renderMap();
+    for (const [id, kept] of this.ideaNodes) if (!kept.li.isConnected) this.ideaNodes.delete(id);
     // Lists that were rebuilt leave their old SortableJS behind.
     for (const sortable of this.sortables) {
       if (!sortable.el.isConnected) {

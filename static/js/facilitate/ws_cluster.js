@@ -69,20 +69,26 @@ export function disclosure(key, part, summary, className, ...content) {
   );
 }
 
-// One idea on the board, with its keyboard way to another cluster.
+// One idea on the board, with its keyboard way to another cluster. A column is rebuilt when
+// anything in it changes (a vote, a new member); its ideas are kept and moved into the new
+// column when they read the same, so a vote storm rebuilds a few nodes per column instead of
+// every idea in it (300 people voting kept the console's main thread a third busy).
 export function ideaItem(board, idea, cluster, here) {
   const id = String(idea.id);
   const data = scopeData(board.scope);
   const isNew = Boolean(cluster?.new_idea_ids?.includes(idea.id));
   const manual = Boolean(cluster?.manual_idea_ids?.includes(idea.id));
   const outlier = (data.outliers ?? []).map(String).includes(id);
+  const targets = board.clusters.flatMap((other, index) => (String(other.id) === here ? [] : [[String(other.id), optionLabel(other, index)]]));
+  if (here !== "none") targets.push(["none", strings.ws_nowhere]);
+  const key = JSON.stringify([idea.text, here, isNew, manual, outlier]);
+  const kept = board.ideaNodes.get(id);
+  if (kept?.key === key) {
+    kept.fill(targets);
+    return kept.li;
+  }
   const textId = `ws-idea-${id}-text`;
   const draftKey = `move:${id}`;
-  const options = [h("option", { value: "", text: strings.ws_move_to })];
-  board.clusters.forEach((other, index) => {
-    if (String(other.id) !== here) options.push(h("option", { value: String(other.id), text: optionLabel(other, index) }));
-  });
-  if (here !== "none") options.push(h("option", { value: "none", text: strings.ws_nowhere }));
   const go = h("button", {
     type: "button",
     class: "small ws-move-go",
@@ -94,38 +100,46 @@ export function ideaItem(board, idea, cluster, here) {
       if (value) moveIdea(board, idea.id, value === "none" ? null : Number(value), true);
     },
   });
-  const select = h(
-    "select",
-    {
-      class: "ws-move",
-      id: `ws-move-${id}`,
-      dataset: { action: `move-${id}` },
-      "aria-label": strings.ws_move_label,
-      "aria-describedby": textId,
-      onchange: (event) => {
-        ws.drafts.set(draftKey, event.target.value);
-        go.hidden = !event.target.value;
-        event.target.closest(".ws-idea")?.classList.toggle("has-choice", Boolean(event.target.value));
-      },
+  const select = h("select", {
+    class: "ws-move",
+    id: `ws-move-${id}`,
+    dataset: { action: `move-${id}` },
+    "aria-label": strings.ws_move_label,
+    "aria-describedby": textId,
+    onchange: (event) => {
+      ws.drafts.set(draftKey, event.target.value);
+      go.hidden = !event.target.value;
+      event.target.closest(".ws-idea")?.classList.toggle("has-choice", Boolean(event.target.value));
     },
-    options,
-  );
-  const draft = ws.drafts.get(draftKey) ?? "";
-  select.value = options.some((option) => option.value === draft) ? draft : "";
-  go.hidden = !select.value;
+  });
+  let filled = null;
+  const fill = (wanted) => {
+    const signature = JSON.stringify(wanted);
+    if (signature === filled) return;
+    filled = signature;
+    const options = wanted.map(([value, text]) => h("option", { value, text }));
+    select.replaceChildren(h("option", { value: "", text: strings.ws_move_to }), ...options);
+    const draft = ws.drafts.get(draftKey) ?? "";
+    select.value = wanted.some(([value]) => value === draft) ? draft : "";
+    go.hidden = !select.value;
+    select.closest(".ws-idea")?.classList.toggle("has-choice", Boolean(select.value));
+  };
+  fill(targets);
   const tags = [
     isNew && h("span", { class: "tag ws-tag-new", text: strings.ws_new_tag }),
     outlier && h("span", { class: "tag ws-tag-outlier", text: strings.ws_outlier }),
     manual && h("span", { class: "tag ws-tag-manual", text: strings.ws_manual }),
   ].filter(Boolean);
   const classes = ["ws-idea", isNew && "is-new", outlier && "is-outlier", select.value && "has-choice"];
-  return h(
+  const li = h(
     "li",
     { class: classes.filter(Boolean).join(" "), dataset: { idea: id } },
     h("p", { class: "ws-idea-text", id: textId, text: idea.text }),
     tags.length ? h("p", { class: "ws-idea-tags" }, tags) : null,
     h("div", { class: "ws-move-row" }, select, go),
   );
+  board.ideaNodes.set(id, { key, li, fill });
+  return li;
 }
 
 export function renderExtra(board, item, body, li) {
