@@ -86,6 +86,7 @@ NODE_DIR = Path(__file__).resolve().parent / "fanout_node"
 SECRET = "fanout-benchmark-secret"
 IDEA_LIMIT = 100  # the service's maximum per participant
 TEXT = "Hoe houden we startende leraren in de regio vast als de werkdruk blijft stijgen?"
+FACILITATOR = ("fanout@example.org", "correct horse battery")  # prepare()'s, to log in with
 
 
 def log(message: str) -> None:
@@ -148,9 +149,7 @@ def prepare(folder: Path, clients: int) -> dict:
     )
     with app.app_context(), app.test_request_context():
         upgrade()
-        user = accounts.create_user(
-            "fanout@example.org", "correct horse battery", Role.FACILITATOR, name="Fanout"
-        )
+        user = accounts.create_user(*FACILITATOR, Role.FACILITATOR, name="Fanout")
         event = create_event(
             user, "Brainstormsessie RATO", date(2026, 12, 14), clock(15), clock(17)
         )
