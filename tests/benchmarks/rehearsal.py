@@ -1,5 +1,6 @@
 """A live rehearsal: a room of phones sends its vraagstukken and votes while the facilitator's
-console and the presenter screen run in Chromium at 1366×768.
+console and the presenter screen run in Chromium at 1366×768, and one phone page too (390×844,
+its CPU slowed four times).
 
     python -m tests.benchmarks.rehearsal [--phones 300] [--spread 20] [--cluster-at 0.5]
                                          [--votes 4] [--vote-spread 10]
@@ -14,11 +15,12 @@ machine, each with its participant's token. What a facilitator does at the live 
 2. The vote storm: "Toon thema's aan de zaal", phase "Stemmen", and every phone spends --votes
    dots (half on themes, half on vraagstukken) within --vote-spread seconds.
 
-One JSON line per part: the phones' ack times and refusals (a server error is a refusal: must
-be 0); whether the console and the screen ended with every idea; how long "Clusteren" took
-from the click to the columns; and the console's and screen's main thread: the time in long
-tasks (over 50 ms, the browser's PerformanceObserver) and the longest one. Everything is
-bounded and on 127.0.0.1; the server and the browser are stopped at the end.
+One JSON line per part: the phones' ack times and refusals (a server error is a refusal:
+must be 0); whether the console, the screen and the phone page ended with every idea; how long
+"Clusteren" took from the click to the columns; and the main thread of the console, the screen
+and the phone page: the time in long tasks (over 50 ms, the browser's PerformanceObserver) and
+the longest one. Everything is bounded and on 127.0.0.1; the server and the browser are stopped
+at the end.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from tests.servers import CHROMIUM, CHROMIUM_ARGS
 
 TEXTS = Path(__file__).resolve().parents[3] / "shared/evaldata/vraagstukken_po_vo_mbo"
 SCREEN = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+PHONE_SLOWER = 4  # CPU throttling of the phone page (Chrome DevTools' "mid-tier mobile")
 # Long tasks and the idea count as the page sees them, kept in the page for the benchmark.
 WATCH = """() => {
   window.benchLong = [];
@@ -101,7 +105,18 @@ async def rehearse(args, url: str, session_id: int, tokens: list[str]) -> list[d
         await console.goto(f"{url}/sessions/{session_id}/facilitate")
         screen = await context.new_page()
         await screen.goto(f"{url}/sessions/{session_id}/present")
-        for page in (console, screen):
+        code = (await console.locator("#join-code").text_content()).strip()
+        # One phone in Chromium too, its CPU slowed four times like a mid-range phone's.
+        phone = await (await browser.new_context(locale="nl-NL", viewport=PHONE)).new_page()
+        cdp = await phone.context.new_cdp_session(phone)
+        await cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE_SLOWER})
+        await phone.goto(url + "/join")
+        await phone.get_by_label("Sessiecode").fill(code)
+        await phone.get_by_label("Je naam").fill("Telefoon")
+        await phone.locator('input[name="sector"][value="po"]').check()
+        await phone.get_by_label("Je partnerschap of regio").fill("RATO Utrecht")
+        await phone.get_by_role("button", name="Meedoen").click()
+        for page in (console, screen, phone):
             await page.wait_for_selector("#status:has-text('Verbonden')")
             await page.evaluate(WATCH)
 
@@ -147,9 +162,11 @@ async def rehearse(args, url: str, session_id: int, tokens: list[str]) -> list[d
             "refusals": sorted({r.get("code", "?") for r in refused}),
             "console_has_all": console_count == expected,
             "screen_has_all": f"{expected} vraagstukken" in screen_text,
+            "phone_has_all": await phone.locator("#ideas > li").count() == len(phones),
             "clustering_click_to_columns_ms": clustering.get("ms"),
             **{f"console_{k}": v for k, v in (await main_thread(console)).items()},
             **{f"screen_{k}": v for k, v in (await main_thread(screen)).items()},
+            **{f"phone_{k}": v for k, v in (await main_thread(phone)).items()},
         }
 
         # 2. The vote storm.
@@ -162,8 +179,8 @@ async def rehearse(args, url: str, session_id: int, tokens: list[str]) -> list[d
         ideas = await console.eval_on_selector_all(
             "#ideas > li[data-id]", "items => items.map((li) => Number(li.dataset.id))"
         )
-        await main_thread(console)
-        await main_thread(screen)
+        for page in (console, screen, phone):
+            await main_thread(page)
         pick = random.Random(0)
         on_themes = min(math.ceil(args.votes / 2), len(themes))
         plan = [
@@ -186,6 +203,7 @@ async def rehearse(args, url: str, session_id: int, tokens: list[str]) -> list[d
             "refusals": sorted({r.get("code", "?") for r in refused}),
             **{f"console_{k}": v for k, v in (await main_thread(console)).items()},
             **{f"screen_{k}": v for k, v in (await main_thread(screen)).items()},
+            **{f"phone_{k}": v for k, v in (await main_thread(phone)).items()},
         }
         await asyncio.gather(*(p.disconnect() for p in phones), return_exceptions=True)
         await browser.close()

@@ -122,8 +122,14 @@ def test_participant_sees_themes_and_votes_on_one(own_server, new_page):
     theme_id = first.get_attribute("data-id")
     on_screen = screen.locator(f'#clusters > li[data-id="{theme_id}"]')
     expect(phone.locator("#votes-hidden")).to_be_visible()
+    column = console.locator(f'#clusters > li[data-id="{theme_id}"]')
+    column.evaluate("li => { li.querySelector('.item-body').dataset.before = 'vote'; }")
     first.get_by_role("button", name="Stem", exact=True).click()
     expect(theme_votes).to_have_text("Nog 2 stemmen voor thema's")
+    # The console counts along; a vote rewrites the number, not the column (a storm of votes
+    # rebuilt every column several times a second, under the facilitator's hands).
+    expect(column.locator(".tag-votes")).to_have_text("1 stem")
+    assert column.locator(".item-body").get_attribute("data-before") == "vote"
     expect(first.locator(".my-votes")).to_contain_text("Je hebt op dit thema gestemd")
     other = people[2].locator(f'#clusters > li[data-id="{theme_id}"]')
     for page_theme in (first, on_screen, other):

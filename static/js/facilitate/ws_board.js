@@ -1,4 +1,4 @@
-import { KeyedList, h, strings, t } from "../live.js";
+import { KeyedList, h, strings, t, tn } from "../live.js";
 import Sortable from "../../vendor/sortablejs-1.15.7/sortable.esm.js";
 import { $, command, live, state } from "./context.js";
 import {
@@ -220,9 +220,12 @@ export class Board {
     for (const { cluster, index } of items) {
       const key = String(cluster.id);
       seen.add(key);
+      // A vote changes one number: it is written in place below, not by rebuilding the column
+      // (300 phones voting rebuilt every column several times a second).
+      const { votes: _votes, ...drawn } = cluster;
       const signature = JSON.stringify([
         shared,
-        cluster,
+        drawn,
         index,
         cluster.idea_ids.map(memberKey),
         ws.confirmDelete === key,
@@ -234,6 +237,13 @@ export class Board {
     for (const key of this.signatures.keys()) if (!seen.has(key)) this.signatures.delete(key);
     this.forced.clear();
     this.list.sync(items, dirty);
+    for (const { cluster } of items) {
+      const tag = this.list.nodes.get(String(cluster.id))?.querySelector(".tag-votes");
+      if (!tag) continue;
+      const text = tn("votes", cluster.votes ?? 0);
+      if (tag.textContent !== text) tag.textContent = text;
+      tag.hidden = !votesShown() && !(cluster.votes ?? 0);
+    }
 
     // "Past nergens" (by hand) and the ideas no run has placed yet.
     const placed = new Set(clusters.flatMap((cluster) => cluster.idea_ids.map(String)));

@@ -13,7 +13,6 @@ import {
   renderWorkspace,
   renderWorkspaceSoon,
   scopeData,
-  votesShown,
   ws,
 } from "./workspace.js";
 
@@ -271,13 +270,13 @@ export function renderCluster(board, { cluster, index }, body, li) {
     titleForm,
   );
 
-  const showVotes = votesShown() || (cluster.votes ?? 0) > 0;
   const meta = h(
     "div",
     { class: "ws-meta" },
     cluster.locked && h("span", { class: "tag ws-tag-lock" }, lockIcon(), strings.ws_locked),
     h("span", { class: "tag", text: tn("ideas", members.length) }),
-    showVotes && h("span", { class: "tag tag-votes", text: tn("votes", cluster.votes ?? 0) }),
+    // Its count and whether it shows are kept up to date in place (Board.render).
+    h("span", { class: "tag tag-votes" }),
     cluster.origin?.name ? groupTag({ group: cluster.origin }) : null,
     h(
       "span",
