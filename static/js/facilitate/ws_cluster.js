@@ -69,9 +69,9 @@ export function disclosure(key, part, summary, className, ...content) {
 }
 
 // One idea on the board, with its keyboard way to another cluster. A column is rebuilt when
-// anything in it changes (a vote, a new member); its ideas are kept and moved into the new
-// column when they read the same, so a vote storm rebuilds a few nodes per column instead of
-// every idea in it (300 people voting kept the console's main thread a third busy).
+// what it shows changes (a new member, a cluster's name); its ideas are kept and moved into
+// the new column when they read the same, so a burst rebuilds a few nodes per column instead
+// of every idea in it (122 000 nodes made in 8 s of a burst of 300, now 24 000).
 export function ideaItem(board, idea, cluster, here) {
   const id = String(idea.id);
   const data = scopeData(board.scope);
